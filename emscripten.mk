@@ -1,0 +1,31 @@
+# The wasm build: one set of C sources, two binaries.
+#   actq.simd.wasm    -msimd128 (wasm SIMD, 4 lanes)
+#   actq.scalar.wasm  the same algorithms on one lane, for runtimes without SIMD
+# Standalone wasm (no JS glue): src/js/loader.js instantiates it. Debian's emcc 3.1.6
+# needs NODE_PATH to find its acorn module under this Node.
+export NODE_PATH := /usr/share/nodejs$(if $(NODE_PATH),:$(NODE_PATH))
+
+EMCC ?= emcc
+OUT := src/js/wasm
+SOURCES := $(wildcard src/c/*.c)
+HEADERS := $(wildcard src/c/*.h)
+
+# -ffp-contract=off: no fused multiply-add, so both builds round identically
+CFLAGS_COMMON := -O3 -std=c11 -Wall -Wextra -Werror -ffp-contract=off -fno-math-errno
+LDFLAGS_COMMON := -sSTANDALONE_WASM --no-entry -sMALLOC=emmalloc -sALLOW_MEMORY_GROWTH=1 \
+  -sMAXIMUM_MEMORY=4GB -sINITIAL_MEMORY=4MB -sTOTAL_STACK=64KB -sFILESYSTEM=0
+CFLAGS_SIMD := -msimd128
+CFLAGS_SCALAR :=
+
+all: $(OUT)/actq.simd.wasm $(OUT)/actq.scalar.wasm
+
+$(OUT)/actq.%.wasm: $(SOURCES) $(HEADERS) emscripten.mk | $(OUT)
+	$(EMCC) $(CFLAGS_COMMON) $(CFLAGS_$(shell echo $* | tr a-z A-Z)) $(SOURCES) $(LDFLAGS_COMMON) -o $@
+
+$(OUT):
+	mkdir -p $@
+
+clean:
+	rm -rf $(OUT)
+
+.PHONY: all clean

@@ -1,0 +1,462 @@
+/* Activation kernels and the activation table.
+ *
+ * Each activation is an element function on vf lanes (forward X_f, derivative X_d), turned
+ * into a kernel by MAP / MAP_DERIVATIVE; the table at the end lists name, formula,
+ * parameters, presets and kernels. Adding an activation = two element functions + one entry.
+ *
+ * Conventions: a NaN input comes out unchanged (forward and derivative); +-Inf give the limits; odd
+ * functions keep -0; the derivative at a kink is the left one (relu'(0) = 0, PyTorch).
+ */
+#include "actq.h"
+#include "vmath.h"
+
+/* One loop for every elementwise kernel: two vectors per iteration, one, then a partial
+ * vector through a stack buffer -- never reads or writes past n. The arguments are copied
+ * to a local so the compiler hoists parameter splats out of the loop. A NaN input is
+ * returned as it is (same payload): wasm leaves the sign and payload of computed NaNs
+ * unspecified, and this is what makes the SIMD and scalar builds agree bit for bit. */
+#define MAP(kernel, fn)                                                          \
+  V_INLINE vf kernel##_lanes(vf x, const actq_args* k) {                         \
+    return v_sel(v_isnan(x), x, fn(x, k));                                       \
+  }                                                                              \
+  static void kernel(size_t n, const float* x, float* y, const actq_args* a) {  \
+    const actq_args k = *a;                                                      \
+    size_t i = 0;                                                                \
+    for (; i + 2 * VLEN <= n; i += 2 * VLEN) {                                   \
+      const vf x0 = v_load(x + i), x1 = v_load(x + i + VLEN);                    \
+      v_store(y + i, kernel##_lanes(x0, &k));                                    \
+      v_store(y + i + VLEN, kernel##_lanes(x1, &k));                             \
+    }                                                                            \
+    for (; i + VLEN <= n; i += VLEN) v_store(y + i, kernel##_lanes(v_load(x + i), &k)); \
+    if (i < n) {                                                                 \
+      float t[VLEN] = { 0 };                                                     \
+      memcpy(t, x + i, (n - i) * sizeof(float));                                 \
+      v_store(t, kernel##_lanes(v_load(t), &k));                                 \
+      memcpy(y + i, t, (n - i) * sizeof(float));                                 \
+    }                                                                            \
+  }
+
+#define KERNELS(name, f, d) MAP(name##_forward, f) MAP(name##_derivative, d)
+
+#define P(i) ((float)k->p[i])
+#define ZERO v_set(0.0f)
+#define ONE v_set(1.0f)
+
+/* ---- logistic family -------------------------------------------------------------- */
+
+V_INLINE vf sigmoid_f(vf x, const actq_args* k) { (void)k; return v_sigmoid_from(x, v_exp_neg_abs(x)); }
+/* sigmoid' = e / (1 + e)^2, e = exp(-|x|): symmetric, no 1 - f cancellation */
+V_INLINE vf sigmoid_d(vf x, const actq_args* k) {
+  (void)k;
+  const vf e = v_exp_neg_abs(x), d = v_add(ONE, e);
+  return v_div(e, v_mul(d, d));
+}
+KERNELS(sigmoid, sigmoid_f, sigmoid_d)
+
+V_INLINE vf tanh_f(vf x, const actq_args* k) { (void)k; return v_tanh(x); }
+/* tanh' = 1 - tanh^2 = 4e / (1 + e)^2, e = exp(-2|x|) */
+V_INLINE vf tanh_d(vf x, const actq_args* k) {
+  (void)k;
+  const vf e = v_exp(v_mul(v_abs(x), v_set(-2.0f))), d = v_add(ONE, e);
+  return v_div(v_mul(e, v_set(4.0f)), v_mul(d, d));
+}
+KERNELS(tanh, tanh_f, tanh_d)
+
+/* log_sigmoid = min(x, 0) - log1p(exp(-|x|)): finite for every finite x */
+V_INLINE vf log_sigmoid_f(vf x, const actq_args* k) {
+  (void)k;
+  return v_sub(v_min(x, ZERO), v_log1p_unit(v_exp_neg_abs(x)));
+}
+V_INLINE vf log_sigmoid_d(vf x, const actq_args* k) { (void)k; return v_sigmoid_compl_from(x, v_exp_neg_abs(x)); }
+KERNELS(log_sigmoid, log_sigmoid_f, log_sigmoid_d)
+
+/* softplus = (max(w, 0) + log1p(exp(-|w|))) / beta, w = beta x; x itself when w > threshold */
+V_INLINE vf softplus_f(vf x, const actq_args* k) {
+  const vf w = v_mul(x, v_set(P(0)));
+  const vf sp = v_add(v_max(w, ZERO), v_log1p_unit(v_exp_neg_abs(w)));
+  return v_sel(v_gt(w, v_set(P(1))), x, v_div(sp, v_set(P(0))));
+}
+V_INLINE vf softplus_d(vf x, const actq_args* k) {
+  const vf w = v_mul(x, v_set(P(0)));
+  return v_sel(v_gt(w, v_set(P(1))), ONE, v_sigmoid_from(w, v_exp_neg_abs(w)));
+}
+KERNELS(softplus, softplus_f, softplus_d)
+
+/* silu = x sigmoid(beta x); silu' = s (1 + w (1 - s)), w = beta x clamped where s is 0 or 1 */
+V_INLINE vf silu_f(vf x, const actq_args* k) {
+  const vf w = v_mul(x, v_set(P(0)));
+  return v_mul_limit(x, v_sigmoid_from(w, v_exp_neg_abs(w)));
+}
+V_INLINE vf silu_d(vf x, const actq_args* k) {
+  const vf w = v_min(v_max(v_mul(x, v_set(P(0))), v_set(-100.0f)), v_set(100.0f));
+  const vf e = v_exp_neg_abs(w);
+  const vf s = v_sigmoid_from(w, e), sc = v_sigmoid_compl_from(w, e);
+  return v_mul(s, v_add(ONE, v_mul(w, sc)));
+}
+KERNELS(silu, silu_f, silu_d)
+
+/* mish = x tanh(softplus(x)) = x n / (n + 2), n = e (e + 2), e = exp(x); for x > 20 the
+ * factor is 1 in float, below -100 it is 0 */
+#define MISH_N(e) v_mul((e), v_add((e), v_set(2.0f)))
+V_INLINE vf mish_f(vf x, const actq_args* k) {
+  (void)k;
+  const vf e = v_exp(v_min(x, v_set(20.0f))), n = MISH_N(e);
+  return v_mul_limit(x, v_div(n, v_add(n, v_set(2.0f))));
+}
+/* mish' = n / (n + 2) + 4 x e (1 + e) / (n + 2)^2 */
+V_INLINE vf mish_d(vf x, const actq_args* k) {
+  (void)k;
+  const vf xc = v_min(v_max(x, v_set(-100.0f)), v_set(20.0f));
+  const vf e = v_exp(xc), n = MISH_N(e), d = v_add(n, v_set(2.0f));
+  const vf g = v_mul(v_mul(v_mul(xc, v_set(4.0f)), e), v_add(ONE, e));
+  return v_add(v_div(n, d), v_div(g, v_mul(d, d)));
+}
+KERNELS(mish, mish_f, mish_d)
+
+/* ---- gelu ---------------------------------------------------------------------------- */
+
+V_INLINE vf gelu_f(vf x, const actq_args* k) {
+  (void)k;
+  vf pdf;
+  return v_mul_limit(x, v_gauss(x, &pdf));
+}
+V_INLINE vf gelu_d(vf x, const actq_args* k) {
+  (void)k;
+  vf pdf;
+  const vf cdf = v_gauss(x, &pdf);
+  return v_add(cdf, v_mul_limit(x, pdf));
+}
+KERNELS(gelu, gelu_f, gelu_d)
+
+/* gelu_tanh = 0.5 x (1 + tanh(u)) = x sigmoid(w), w = 2u = x (C1 + C2 x^2).
+ * sigmoid(w) for w << 0 has relative error |w| times that of w, so the forward kernel
+ * forms w in f64 and carries its float rounding error lo into exp: exp(-|w|) (1 + lo'). */
+#define GELU_C1 0x1.988454p+0f /* 2 sqrt(2/pi) */
+#define GELU_C2 0x1.2444f2p-4f /* 2 sqrt(2/pi) 0.044715 */
+#define GELU_3C2 0x1.b6676cp-3f /* 3 GELU_C2 */
+V_INLINE vf gelu_tanh_w(vf x) { return v_mul(x, v_add(v_set(GELU_C1), v_mul(v_set(GELU_C2), v_mul(x, x)))); }
+V_INLINE vf gelu_tanh_f(vf x, const actq_args* k) {
+  (void)k;
+  const vd xd = d_from(x);
+  const vd wd = d_mul(xd, d_add(d_set(2.0 * 0.7978845608028654), d_mul(d_set(2.0 * 0.7978845608028654 * 0.044715), d_mul(xd, xd))));
+  const vf w = d_to(wd), lo = d_to(d_sub(wd, d_from(w)));
+  const vf e0 = v_exp_neg_abs(w);
+  const vf e1 = v_add(e0, v_mul(e0, v_sel(v_lt(w, ZERO), lo, v_neg(lo)))); /* exp(-|w| + lo') */
+  const vf e = v_sel(v_eq(e0, ZERO), ZERO, e1); /* lo is NaN when w is infinite */
+  return v_mul_limit(x, v_sigmoid_from(w, e));
+}
+/* d/dx x s(w) = s (1 + x w' (1 - s)), w' = C1 + 3 C2 x^2; beyond |x| = 12, s is 0 or 1 */
+V_INLINE vf gelu_tanh_d(vf x, const actq_args* k) {
+  (void)k;
+  const vf xc = v_min(v_max(x, v_set(-12.0f)), v_set(12.0f));
+  const vf w = gelu_tanh_w(xc), e = v_exp_neg_abs(w);
+  const vf s = v_sigmoid_from(w, e), sc = v_sigmoid_compl_from(w, e);
+  const vf dw = v_add(v_set(GELU_C1), v_mul(v_set(GELU_3C2), v_mul(xc, xc)));
+  return v_mul(s, v_add(ONE, v_mul(v_mul(xc, dw), sc)));
+}
+KERNELS(gelu_tanh, gelu_tanh_f, gelu_tanh_d)
+
+/* ---- exponential linear units ------------------------------------------------------- */
+
+V_INLINE vf elu_f(vf x, const actq_args* k) {
+  return v_sel(v_gt(x, ZERO), x, v_mul(v_set(P(0)), v_expm1(v_min(x, ZERO))));
+}
+V_INLINE vf elu_d(vf x, const actq_args* k) {
+  return v_sel(v_gt(x, ZERO), ONE, v_mul(v_set(P(0)), v_exp(v_min(x, ZERO))));
+}
+KERNELS(elu, elu_f, elu_d)
+
+/* SELU constants as ONNX stores them (float32 roundings of the paper's values) */
+#define SELU_ALPHA 1.6732632423543772f
+#define SELU_SCALE 1.0507009873554805f
+#define SELU_SA ((float)((double)SELU_SCALE * (double)SELU_ALPHA))
+V_INLINE vf selu_f(vf x, const actq_args* k) {
+  (void)k;
+  return v_sel(v_gt(x, ZERO), v_mul(x, v_set(SELU_SCALE)), v_mul(v_set(SELU_SA), v_expm1(v_min(x, ZERO))));
+}
+V_INLINE vf selu_d(vf x, const actq_args* k) {
+  (void)k;
+  return v_sel(v_gt(x, ZERO), v_set(SELU_SCALE), v_mul(v_set(SELU_SA), v_exp(v_min(x, ZERO))));
+}
+KERNELS(selu, selu_f, selu_d)
+
+V_INLINE vf celu_f(vf x, const actq_args* k) {
+  const vf z = v_div(v_min(x, ZERO), v_set(P(0)));
+  return v_sel(v_gt(x, ZERO), x, v_mul(v_set(P(0)), v_expm1(z)));
+}
+V_INLINE vf celu_d(vf x, const actq_args* k) {
+  return v_sel(v_gt(x, ZERO), ONE, v_exp(v_div(v_min(x, ZERO), v_set(P(0)))));
+}
+KERNELS(celu, celu_f, celu_d)
+
+/* ---- piecewise-linear ----------------------------------------------------------------
+ * slope x + offset rounds once in f64 (0.5 ULP): the float forms slope (x - knee) and
+ * x * slope + offset lose up to 1.4 and 170 ULP near the knee. */
+
+V_INLINE vf hard_sigmoid_lin(vf x, const actq_args* k) {
+  return d_to(d_add(d_mul(d_from(x), d_set(k->p[0])), d_set(k->p[1])));
+}
+V_INLINE vf hard_sigmoid_f(vf x, const actq_args* k) { return v_min(v_max(hard_sigmoid_lin(x, k), ZERO), ONE); }
+V_INLINE vf hard_sigmoid_d(vf x, const actq_args* k) {
+  const vf y = hard_sigmoid_lin(x, k);
+  return v_sel(m_and(v_gt(y, ZERO), v_lt(y, ONE)), v_set(P(0)), ZERO);
+}
+KERNELS(hard_sigmoid, hard_sigmoid_f, hard_sigmoid_d)
+
+/* hard_swish = x relu6(x + 3) / 6, in f64; derivative (PyTorch): 0 below -3, x/3 + 1/2 up
+ * to 3, then 1 */
+V_INLINE vf hard_swish_f(vf x, const actq_args* k) {
+  (void)k;
+  const vd xd = d_from(x);
+  const vd t = d_min(d_max(d_add(xd, d_set(3.0)), d_set(0.0)), d_set(6.0));
+  const vf y = d_to(d_mul(d_mul(xd, t), d_set(1.0 / 6.0)));
+  return v_sel(v_lt(x, v_set(-3.0f)), v_set(-0.0f), y); /* x * 0, also at -inf */
+}
+V_INLINE vf hard_swish_d(vf x, const actq_args* k) {
+  (void)k;
+  const vf mid = d_to(d_add(d_mul(d_from(x), d_set(1.0 / 3.0)), d_set(0.5)));
+  return v_sel(v_lt(x, v_set(-3.0f)), ZERO, v_sel(v_gt(x, v_set(3.0f)), ONE, mid));
+}
+KERNELS(hard_swish, hard_swish_f, hard_swish_d)
+
+V_INLINE vf hard_tanh_f(vf x, const actq_args* k) { return v_min(v_max(x, v_set(P(0))), v_set(P(1))); }
+V_INLINE vf hard_tanh_d(vf x, const actq_args* k) {
+  return v_sel(m_and(v_gt(x, v_set(P(0))), v_lt(x, v_set(P(1)))), ONE, ZERO);
+}
+KERNELS(hard_tanh, hard_tanh_f, hard_tanh_d)
+
+V_INLINE vf relu_f(vf x, const actq_args* k) { (void)k; return v_max(x, ZERO); }
+V_INLINE vf relu_d(vf x, const actq_args* k) { (void)k; return v_sel(v_gt(x, ZERO), ONE, ZERO); }
+KERNELS(relu, relu_f, relu_d)
+
+V_INLINE vf relu6_f(vf x, const actq_args* k) { (void)k; return v_min(v_max(x, ZERO), v_set(6.0f)); }
+V_INLINE vf relu6_d(vf x, const actq_args* k) {
+  (void)k;
+  return v_sel(m_and(v_gt(x, ZERO), v_lt(x, v_set(6.0f))), ONE, ZERO);
+}
+KERNELS(relu6, relu6_f, relu6_d)
+
+V_INLINE vf leaky_relu_f(vf x, const actq_args* k) { return v_sel(v_lt(x, ZERO), v_mul(x, v_set(P(0))), x); }
+V_INLINE vf leaky_relu_d(vf x, const actq_args* k) { return v_sel(v_gt(x, ZERO), ONE, v_set(P(0))); }
+KERNELS(leaky_relu, leaky_relu_f, leaky_relu_d)
+
+/* prelu: alpha per channel; element i (counted from args.start) is in channel
+ * (i / inner) % C. Runs of one channel go through the leaky_relu kernels. */
+static void prelu_run(size_t n, const float* x, float* y, const actq_args* a, actq_kernel leaky) {
+  const uint32_t channels = a->len[0], inner = (uint32_t)a->p[1];
+  uint32_t c = (a->start / inner) % channels, pos = a->start % inner;
+  actq_args one = { .start = 0 };
+  for (size_t i = 0; i < n;) {
+    const size_t m = inner - pos < n - i ? inner - pos : n - i;
+    one.p[0] = a->arr[0][c];
+    leaky(m, x + i, y + i, &one);
+    i += m;
+    pos = 0;
+    c = c + 1 == channels ? 0 : c + 1;
+  }
+}
+static void prelu_forward(size_t n, const float* x, float* y, const actq_args* a) {
+  prelu_run(n, x, y, a, leaky_relu_forward);
+}
+static void prelu_derivative(size_t n, const float* x, float* y, const actq_args* a) {
+  prelu_run(n, x, y, a, leaky_relu_derivative);
+}
+
+/* rrelu: eval mode is leaky_relu with the mean slope (lower + upper) / 2; training mode
+ * draws alpha_i = lower + (upper - lower) u_i per element, u_i = fmix32(i ^ seed') / 2^32
+ * (a counter-based hash: the same noise whatever the chunking, in both builds). */
+static inline uint32_t fmix32(uint32_t h) {
+  h ^= h >> 16; h *= 0x85ebca6bu; h ^= h >> 13; h *= 0xc2b2ae35u; h ^= h >> 16;
+  return h;
+}
+static void rrelu_run(size_t n, const float* x, float* y, const actq_args* a, int derivative) {
+  if (a->p[2] == 0) {
+    const actq_args mean = { .p = { 0.5 * (a->p[0] + a->p[1]) } };
+    (derivative ? leaky_relu_derivative : leaky_relu_forward)(n, x, y, &mean);
+    return;
+  }
+  const float lower = (float)a->p[0], span = (float)(a->p[1] - a->p[0]);
+  const uint32_t seed = fmix32((uint32_t)a->p[3] * 0x9e3779b9u + 0x7f4a7c15u);
+  for (size_t i = 0; i < n; ++i) {
+    const float u = (float)(fmix32((a->start + (uint32_t)i) ^ seed) >> 8) * 0x1p-24f;
+    const float alpha = lower + span * u, xi = x[i];
+    if (derivative) y[i] = xi != xi ? xi : xi > 0.0f ? 1.0f : alpha;
+    else y[i] = xi < 0.0f ? xi * alpha : xi;
+  }
+}
+static void rrelu_forward(size_t n, const float* x, float* y, const actq_args* a) { rrelu_run(n, x, y, a, 0); }
+static void rrelu_derivative(size_t n, const float* x, float* y, const actq_args* a) { rrelu_run(n, x, y, a, 1); }
+
+/* apl = max(0, x) + sum_s a_s max(0, b_s - x); at -inf the limit of the last linear piece,
+ * -x sum(a) (or sum(a b) when sum(a) = 0), instead of inf - inf */
+V_INLINE vf apl_f(vf x, const actq_args* k) {
+  vf y = v_max(x, ZERO);
+  float sum_a = 0.0f, sum_ab = 0.0f;
+  for (uint32_t s = 0; s < k->len[0]; ++s) {
+    const float a = k->arr[0][s], b = k->arr[1][s];
+    y = v_add(y, v_mul(v_set(a), v_max(v_sub(v_set(b), x), ZERO)));
+    sum_a += a;
+    sum_ab += a * b;
+  }
+  const vf limit = sum_a == 0.0f ? v_set(sum_ab) : v_mul(x, v_set(-sum_a));
+  return v_sel(v_eq(x, v_set(-__builtin_inff())), limit, y);
+}
+V_INLINE vf apl_d(vf x, const actq_args* k) {
+  vf d = v_sel(v_gt(x, ZERO), ONE, ZERO);
+  for (uint32_t s = 0; s < k->len[0]; ++s)
+    d = v_sub(d, v_sel(v_lt(x, v_set(k->arr[1][s])), v_set(k->arr[0][s]), ZERO));
+  return d;
+}
+KERNELS(apl, apl_f, apl_d)
+
+/* ---- shrinkage and threshold --------------------------------------------------------- */
+
+V_INLINE vf hard_shrink_f(vf x, const actq_args* k) { return v_sel(v_le(v_abs(x), v_set(P(0))), ZERO, x); }
+V_INLINE vf shrink_d(vf x, const actq_args* k) { return v_sel(v_le(v_abs(x), v_set(P(0))), ZERO, ONE); }
+KERNELS(hard_shrink, hard_shrink_f, shrink_d)
+
+/* soft_shrink = x - clamp(x, -lambda, lambda) */
+V_INLINE vf soft_shrink_f(vf x, const actq_args* k) {
+  return v_sub(x, v_min(v_max(x, v_set(-P(0))), v_set(P(0))));
+}
+KERNELS(soft_shrink, soft_shrink_f, shrink_d)
+
+/* tanh_shrink = x - tanh(x); below |x| = 1.5 as x^3 g(x^2) to avoid the cancellation */
+static const float TANH_SHRINK_G[10] = { 0x1.555554p-2f, -0x1.1110b8p-3f, 0x1.ba0688p-5f, -0x1.655498p-6f,
+                                         0x1.1c5d68p-7f, -0x1.aa012p-9f, 0x1.129ea6p-10f, -0x1.0c700ap-12f,
+                                         0x1.5024eep-15f, -0x1.88144ap-19f };
+V_INLINE vf tanh_shrink_f(vf x, const actq_args* k) {
+  (void)k;
+  const vf x2 = v_mul(x, x);
+  const vf small = v_mul(v_mul(x, x2), V_HORNER(x2, TANH_SHRINK_G, 10));
+  return v_sel(v_le(v_abs(x), v_set(1.5f)), small, v_sub(x, v_tanh(x)));
+}
+V_INLINE vf tanh_shrink_d(vf x, const actq_args* k) { (void)k; const vf t = v_tanh(x); return v_mul(t, t); }
+KERNELS(tanh_shrink, tanh_shrink_f, tanh_shrink_d)
+
+V_INLINE vf threshold_f(vf x, const actq_args* k) { return v_sel(v_le(x, v_set(P(0))), v_set(P(1)), x); }
+V_INLINE vf threshold_d(vf x, const actq_args* k) { (void)k; return v_sel(v_le(x, v_set(P(0))), ZERO, ONE); }
+KERNELS(threshold, threshold_f, threshold_d)
+
+/* ---- bounded odd functions ------------------------------------------------------------ */
+
+/* softsign = x / (1 + |x|), in f64: one rounding (0.5 ULP); +-1 at +-inf */
+V_INLINE vf softsign_f(vf x, const actq_args* k) {
+  (void)k;
+  const vf xc = v_min(v_max(x, v_set(-0x1p60f)), v_set(0x1p60f));
+  const vd xd = d_from(xc);
+  return d_to(d_div(xd, d_add(d_set(1.0), d_abs(xd))));
+}
+V_INLINE vf softsign_d(vf x, const actq_args* k) {
+  (void)k;
+  const vf d = v_add(ONE, v_abs(x));
+  return v_div(ONE, v_mul(d, d));
+}
+KERNELS(softsign, softsign_f, softsign_d)
+
+/* sqnl: x (1 - |x|/4) on [-2, 2] in f64 (0.5 ULP), sign(x) outside; derivative 1 - |x|/2 */
+V_INLINE vf sqnl_f(vf x, const actq_args* k) {
+  (void)k;
+  const vd xd = d_from(x);
+  const vf inner = d_to(d_mul(xd, d_sub(d_set(1.0), d_mul(d_abs(xd), d_set(0.25)))));
+  return v_sel(v_gt(v_abs(x), v_set(2.0f)), v_copysign(ONE, x), inner);
+}
+V_INLINE vf sqnl_d(vf x, const actq_args* k) {
+  (void)k;
+  const vf ax = v_abs(x);
+  return v_sel(v_gt(ax, v_set(2.0f)), ZERO, v_sub(ONE, v_mul(ax, v_set(0.5f))));
+}
+KERNELS(sqnl, sqnl_f, sqnl_d)
+
+/* ---- the table --------------------------------------------------------------------------- */
+
+#define PARAMS(...)                                                   \
+  .params = (const actq_param[]){ __VA_ARGS__ },                      \
+  .nparams = sizeof((const actq_param[]){ __VA_ARGS__ }) / sizeof(actq_param)
+#define PRESETS(...)                                                  \
+  .presets = (const actq_preset[]){ __VA_ARGS__ },                    \
+  .npresets = sizeof((const actq_preset[]){ __VA_ARGS__ }) / sizeof(actq_preset)
+#define NUMBER(name, def, lo, hi, doc) { name, ACTQ_NUMBER, def, lo, hi, 0, 0, doc }
+#define INTEGER(name, def, lo, hi, doc) { name, ACTQ_INTEGER, def, lo, hi, 0, 0, doc }
+#define BOOLEAN(name, def, doc) { name, ACTQ_BOOLEAN, def, 0, 1, 0, 0, doc }
+#define ARRAY(name, lo, hi, doc, ...)                                                 \
+  { name, ACTQ_ARRAY, 0, lo, hi, (const float[]){ __VA_ARGS__ },                       \
+    sizeof((const float[]){ __VA_ARGS__ }) / sizeof(float), doc }
+#define PRESET(name, doc, ...) { name, doc, { __VA_ARGS__ } }
+#define KERNEL(name) .forward = name##_forward, .derivative = name##_derivative
+
+static int check_ordered(const actq_args* a) { return a->p[0] < a->p[1] ? -1 : 1; }
+static int check_ordered_or_equal(const actq_args* a) { return a->p[0] <= a->p[1] ? -1 : 1; }
+static int check_same_length(const actq_args* a) { return a->len[0] == a->len[1] ? -1 : 1; }
+
+const actq_activation actq_activations[] = {
+  { "sigmoid", "1 / (1 + exp(-x))", KERNEL(sigmoid) },
+  { "hard_sigmoid", "clip(slope * x + offset, 0, 1)",
+    PARAMS(NUMBER("slope", 0.2, 0.001, 10, "slope between the knees"),
+           NUMBER("offset", 0.5, -10, 10, "value at x = 0")),
+    PRESETS(PRESET("onnx", "ONNX HardSigmoid defaults (alpha 0.2, beta 0.5); Keras 2, TF.js layers", 0.2, 0.5),
+            PRESET("pytorch", "torch.nn.Hardsigmoid = relu6(x + 3) / 6; Keras 3, JAX", 1.0 / 6.0, 0.5),
+            PRESET("paddle", "paddle.nn.functional.hardsigmoid(slope=0.1666667, offset=0.5)", 0.1666667, 0.5),
+            PRESET("taylor", "hard-logistic: first-order Taylor expansion of sigmoid at 0", 0.25, 0.5),
+            PRESET("bnn", "BinaryConnect / BNN clip((x + 1) / 2, 0, 1); Keras 3 sparse_sigmoid", 0.5, 0.5)),
+    KERNEL(hard_sigmoid) },
+  { "tanh", "tanh(x) = 2 sigmoid(2x) - 1", KERNEL(tanh) },
+  { "hard_tanh", "clip(x, min_val, max_val)",
+    PARAMS(NUMBER("min_val", -1, -100, 100, "lower clip (< max_val)"),
+           NUMBER("max_val", 1, -100, 100, "upper clip (> min_val)")),
+    PRESETS(PRESET("pytorch", "torch.nn.Hardtanh defaults; Keras hard_tanh", -1, 1)),
+    KERNEL(hard_tanh), .check = check_ordered },
+  { "log_sigmoid", "-softplus(-x) = min(x, 0) - log1p(exp(-|x|))", KERNEL(log_sigmoid) },
+  { "relu", "max(x, 0)", KERNEL(relu) },
+  { "relu6", "min(max(x, 0), 6)", KERNEL(relu6) },
+  { "leaky_relu", "x >= 0 ? x : alpha * x",
+    PARAMS(NUMBER("alpha", 0.01, -10, 10, "slope for x < 0")),
+    PRESETS(PRESET("pytorch", "torch.nn.LeakyReLU, ONNX LeakyRelu default", 0.01),
+            PRESET("tf", "tf.nn.leaky_relu, Keras function, TF.js op default", 0.2),
+            PRESET("keras", "Keras 2 / TF.js LeakyReLU layer default", 0.3)),
+    KERNEL(leaky_relu) },
+  { "prelu", "x >= 0 ? x : alpha[c] * x, c = floor(i / inner) % alpha.length",
+    PARAMS(ARRAY("alpha", -10, 10, "one slope, or one per channel", 0.25f),
+           INTEGER("inner", 1, 1, 2147483647.0, "elements per channel run: 1 = channels last (NHWC), H*W for NCHW")),
+    KERNEL(prelu) },
+  { "rrelu", "x >= 0 ? x : a x; a ~ U(lower, upper) per element when training, else (lower + upper) / 2",
+    PARAMS(NUMBER("lower", 0.125, 0, 1, "lower bound of the slope"),
+           NUMBER("upper", 1.0 / 3.0, 0, 1, "upper bound of the slope (>= lower)"),
+           BOOLEAN("training", 0, "draw a slope per element (from seed) instead of the mean"),
+           INTEGER("seed", 0, 0, 4294967295.0, "noise seed for training mode")),
+    KERNEL(rrelu), .check = check_ordered_or_equal },
+  { "elu", "x > 0 ? x : alpha (exp(x) - 1)",
+    PARAMS(NUMBER("alpha", 1, 0, 10, "saturation value for x -> -inf is -alpha")), KERNEL(elu) },
+  { "selu", "scale (x > 0 ? x : alpha (exp(x) - 1)), alpha = 1.6732632, scale = 1.0507010", KERNEL(selu) },
+  { "celu", "max(0, x) + min(0, alpha (exp(x / alpha) - 1))",
+    PARAMS(NUMBER("alpha", 1, 0.001, 10, "scale of the negative part")), KERNEL(celu) },
+  { "gelu", "x Phi(x) = x (1 + erf(x / sqrt 2)) / 2", KERNEL(gelu) },
+  { "gelu_tanh", "x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2", KERNEL(gelu_tanh) },
+  { "silu", "x sigmoid(beta x) (swish)",
+    PARAMS(NUMBER("beta", 1, -10, 10, "sharpness (1: SiLU; learnable in Swish)")), KERNEL(silu) },
+  { "hard_swish", "x relu6(x + 3) / 6", KERNEL(hard_swish) },
+  { "mish", "x tanh(softplus(x))", KERNEL(mish) },
+  { "softplus", "log(1 + exp(beta x)) / beta; x when beta x > threshold",
+    PARAMS(NUMBER("beta", 1, 0.01, 100, "sharpness"),
+           NUMBER("threshold", 20, 0, 100, "beta x above this returns x")),
+    PRESETS(PRESET("pytorch", "torch.nn.Softplus defaults", 1, 20)),
+    KERNEL(softplus) },
+  { "softsign", "x / (1 + |x|)", KERNEL(softsign) },
+  { "sqnl", "x > 2 ? 1 : x >= 0 ? x - x^2/4 : x >= -2 ? x + x^2/4 : -1", KERNEL(sqnl) },
+  { "apl", "max(0, x) + sum_s a[s] max(0, b[s] - x)",
+    PARAMS(ARRAY("a", -10, 10, "hinge slopes", -0.25f, 0.5f),
+           ARRAY("b", -10, 10, "hinge locations (same length as a)", 0.0f, -1.5f)),
+    KERNEL(apl), .check = check_same_length },
+  { "hard_shrink", "|x| > lambda ? x : 0", PARAMS(NUMBER("lambda", 0.5, 0, 100, "dead zone half-width")),
+    KERNEL(hard_shrink) },
+  { "soft_shrink", "x - clip(x, -lambda, lambda)", PARAMS(NUMBER("lambda", 0.5, 0, 100, "dead zone half-width")),
+    KERNEL(soft_shrink) },
+  { "tanh_shrink", "x - tanh(x)", KERNEL(tanh_shrink) },
+  { "threshold", "x > threshold ? x : value",
+    PARAMS(NUMBER("threshold", 1, -100, 100, "inputs at or below it are replaced"),
+           NUMBER("value", 0, -100, 100, "replacement value")),
+    PRESETS(PRESET("onnx", "ONNX ThresholdedRelu (alpha = 1)", 1, 0)),
+    KERNEL(threshold) },
+};
+
+const uint32_t actq_activation_count = sizeof(actq_activations) / sizeof(actq_activations[0]);

@@ -1,0 +1,139 @@
+/* The thin SIMD interface every kernel is written against.
+ *
+ * Built with -msimd128 a vector holds 4 floats (wasm v128); built without, 1 float.
+ * Each operation is defined by its IEEE semantics (not by "whatever the target's min
+ * does"), so the two builds of one algorithm return the same bits:
+ *   v_min(a, b) = b < a ? b : a      (wasm pmin: NaN in a propagates, -0/+0 keep a)
+ *   v_max(a, b) = a < b ? b : a      (wasm pmax)
+ *   masks are all-ones / all-zeros per lane; v_sel(m, a, b) = m ? a : b
+ */
+#ifndef ACTQ_SIMD_H
+#define ACTQ_SIMD_H
+
+#include <stdint.h>
+#include <string.h>
+
+#define V_INLINE static inline __attribute__((always_inline))
+
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+
+#define VLEN 4
+typedef v128_t vf; /* 4 x f32 */
+typedef v128_t vm; /* 4 x mask */
+typedef v128_t vi; /* 4 x i32 */
+
+V_INLINE vf v_set(float c) { return wasm_f32x4_splat(c); }
+V_INLINE vf v_load(const float* p) { return wasm_v128_load(p); }
+V_INLINE void v_store(float* p, vf v) { wasm_v128_store(p, v); }
+V_INLINE vf v_add(vf a, vf b) { return wasm_f32x4_add(a, b); }
+V_INLINE vf v_sub(vf a, vf b) { return wasm_f32x4_sub(a, b); }
+V_INLINE vf v_mul(vf a, vf b) { return wasm_f32x4_mul(a, b); }
+V_INLINE vf v_div(vf a, vf b) { return wasm_f32x4_div(a, b); }
+V_INLINE vf v_abs(vf a) { return wasm_f32x4_abs(a); }
+V_INLINE vf v_neg(vf a) { return wasm_f32x4_neg(a); }
+V_INLINE vf v_min(vf a, vf b) { return wasm_f32x4_pmin(a, b); }
+V_INLINE vf v_max(vf a, vf b) { return wasm_f32x4_pmax(a, b); }
+V_INLINE vf v_nearest(vf a) { return wasm_f32x4_nearest(a); }
+V_INLINE vm v_lt(vf a, vf b) { return wasm_f32x4_lt(a, b); }
+V_INLINE vm v_le(vf a, vf b) { return wasm_f32x4_le(a, b); }
+V_INLINE vm v_gt(vf a, vf b) { return wasm_f32x4_gt(a, b); }
+V_INLINE vm v_ge(vf a, vf b) { return wasm_f32x4_ge(a, b); }
+V_INLINE vm v_eq(vf a, vf b) { return wasm_f32x4_eq(a, b); }
+V_INLINE vm v_isnan(vf a) { return wasm_f32x4_ne(a, a); }
+V_INLINE vm m_and(vm a, vm b) { return wasm_v128_and(a, b); }
+V_INLINE vm m_or(vm a, vm b) { return wasm_v128_or(a, b); }
+V_INLINE vf v_sel(vm m, vf a, vf b) { return wasm_v128_bitselect(a, b, m); }
+/* the magnitude of a with the sign of s */
+V_INLINE vf v_copysign(vf a, vf s) {
+  return wasm_v128_bitselect(s, a, wasm_i32x4_splat((int32_t)0x80000000));
+}
+V_INLINE vi v_bits(vf a) { return a; }
+V_INLINE vf v_from_bits(vi a) { return a; }
+V_INLINE vi i_shl(vi a, int n) { return wasm_i32x4_shl(a, n); }
+V_INLINE vi i_add(vi a, vi b) { return wasm_i32x4_add(a, b); }
+V_INLINE vi i_and(vi a, vi b) { return wasm_v128_and(a, b); }
+V_INLINE vi i_set(int32_t c) { return wasm_i32x4_splat(c); }
+
+
+/* f64 lanes for the piecewise-linear kernels that must round once (see activations.c):
+ * a vd holds VLEN doubles. */
+typedef struct { v128_t lo, hi; } vd;
+V_INLINE vd d_from(vf x) {
+  return (vd){ wasm_f64x2_promote_low_f32x4(x),
+               wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 2, 3)) };
+}
+V_INLINE vf d_to(vd a) {
+  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(a.lo), wasm_f32x4_demote_f64x2_zero(a.hi), 0, 1, 4, 5);
+}
+V_INLINE vd d_set(double c) { v128_t v = wasm_f64x2_splat(c); return (vd){ v, v }; }
+V_INLINE vd d_add(vd a, vd b) { return (vd){ wasm_f64x2_add(a.lo, b.lo), wasm_f64x2_add(a.hi, b.hi) }; }
+V_INLINE vd d_sub(vd a, vd b) { return (vd){ wasm_f64x2_sub(a.lo, b.lo), wasm_f64x2_sub(a.hi, b.hi) }; }
+V_INLINE vd d_div(vd a, vd b) { return (vd){ wasm_f64x2_div(a.lo, b.lo), wasm_f64x2_div(a.hi, b.hi) }; }
+V_INLINE vd d_abs(vd a) { return (vd){ wasm_f64x2_abs(a.lo), wasm_f64x2_abs(a.hi) }; }
+V_INLINE vd d_mul(vd a, vd b) { return (vd){ wasm_f64x2_mul(a.lo, b.lo), wasm_f64x2_mul(a.hi, b.hi) }; }
+V_INLINE vd d_min(vd a, vd b) { return (vd){ wasm_f64x2_pmin(a.lo, b.lo), wasm_f64x2_pmin(a.hi, b.hi) }; }
+V_INLINE vd d_max(vd a, vd b) { return (vd){ wasm_f64x2_pmax(a.lo, b.lo), wasm_f64x2_pmax(a.hi, b.hi) }; }
+
+#else /* scalar: the same operations on one float */
+
+#define VLEN 1
+typedef float vf;
+typedef uint32_t vm;
+typedef uint32_t vi;
+
+V_INLINE vf v_set(float c) { return c; }
+V_INLINE vf v_load(const float* p) { return *p; }
+V_INLINE void v_store(float* p, vf v) { *p = v; }
+V_INLINE vf v_add(vf a, vf b) { return a + b; }
+V_INLINE vf v_sub(vf a, vf b) { return a - b; }
+V_INLINE vf v_mul(vf a, vf b) { return a * b; }
+V_INLINE vf v_div(vf a, vf b) { return a / b; }
+V_INLINE vf v_abs(vf a) { return __builtin_fabsf(a); }
+V_INLINE vf v_neg(vf a) { return -a; }
+/* LLVM's wasm backend turns `a < C ? C : a` with a constant C into f32.max, which differs
+ * from pmax for -0; hiding C behind an empty asm keeps the select. */
+#define V_OPAQUE(v) __asm__("" : "+r"(v))
+V_INLINE vf v_min(vf a, vf b) { V_OPAQUE(b); return b < a ? b : a; }
+V_INLINE vf v_max(vf a, vf b) { V_OPAQUE(b); return a < b ? b : a; }
+V_INLINE vf v_nearest(vf a) { return __builtin_rintf(a); }
+V_INLINE vm v_lt(vf a, vf b) { return a < b ? ~0u : 0u; }
+V_INLINE vm v_le(vf a, vf b) { return a <= b ? ~0u : 0u; }
+V_INLINE vm v_gt(vf a, vf b) { return a > b ? ~0u : 0u; }
+V_INLINE vm v_ge(vf a, vf b) { return a >= b ? ~0u : 0u; }
+V_INLINE vm v_eq(vf a, vf b) { return a == b ? ~0u : 0u; }
+V_INLINE vm v_isnan(vf a) { return a != a ? ~0u : 0u; }
+V_INLINE vm m_and(vm a, vm b) { return a & b; }
+V_INLINE vm m_or(vm a, vm b) { return a | b; }
+V_INLINE vf v_sel(vm m, vf a, vf b) { return m ? a : b; }
+V_INLINE vf v_copysign(vf a, vf s) { return __builtin_copysignf(a, s); }
+V_INLINE vi v_bits(vf a) { vi r; memcpy(&r, &a, 4); return r; }
+V_INLINE vf v_from_bits(vi a) { vf r; memcpy(&r, &a, 4); return r; }
+V_INLINE vi i_shl(vi a, int n) { return a << n; }
+V_INLINE vi i_add(vi a, vi b) { return a + b; }
+V_INLINE vi i_and(vi a, vi b) { return a & b; }
+V_INLINE vi i_set(int32_t c) { return (vi)c; }
+
+typedef double vd;
+V_INLINE vd d_from(vf x) { return (double)x; }
+V_INLINE vf d_to(vd a) { return (float)a; }
+V_INLINE vd d_set(double c) { return c; }
+V_INLINE vd d_add(vd a, vd b) { return a + b; }
+V_INLINE vd d_sub(vd a, vd b) { return a - b; }
+V_INLINE vd d_div(vd a, vd b) { return a / b; }
+V_INLINE vd d_abs(vd a) { return __builtin_fabs(a); }
+V_INLINE vd d_mul(vd a, vd b) { return a * b; }
+V_INLINE vd d_min(vd a, vd b) { V_OPAQUE(b); return b < a ? b : a; }
+V_INLINE vd d_max(vd a, vd b) { V_OPAQUE(b); return a < b ? b : a; }
+
+#endif
+
+/* Polynomial c[0] + c[1] x + ... by Horner, n coefficients */
+#define V_HORNER(x, c, n) v_horner_((x), (c), (n))
+V_INLINE vf v_horner_(vf x, const float* c, int n) {
+  vf p = v_set(c[n - 1]);
+  for (int i = n - 2; i >= 0; --i) p = v_add(v_mul(p, x), v_set(c[i]));
+  return p;
+}
+
+#endif

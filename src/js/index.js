@@ -1,0 +1,222 @@
+// actq: activation functions and their quantized forms, as SIMD WebAssembly kernels.
+//
+//   import { load } from 'actq';
+//   const aq = await load();
+//   const y = aq.forward('hard_sigmoid', x, 'pytorch');
+//
+// Every array argument is checked before wasm runs; a call that throws writes nothing.
+// Copying calls stream through a fixed scratch block in wasm memory (no allocation per
+// call); `alloc(n)` gives buffers that live in wasm memory for zero-copy work.
+
+import { instantiate, simdSupported } from './loader.js';
+import { readRegistry, resolveParams, parameterError } from './registry.js';
+import { installQuantization } from './quantize.js';
+
+/** Elements per scratch chunk: 64 KiB in and out stays in L2 while the kernel runs. */
+const CHUNK = 16384;
+
+class ActqBuffer {
+  #memory;
+  #ptr;
+  constructor(memory, ptr, length, owner) {
+    this.#memory = memory;
+    this.#ptr = ptr;
+    this.length = length;
+    this.owner = owner;
+  }
+  /** Address in wasm memory (0 once freed). */
+  get ptr() { return this.#ptr; }
+  get freed() { return this.#ptr === 0; }
+  /** A fresh Float32Array over the buffer: valid until the next call that may grow memory. */
+  get view() {
+    if (this.#ptr === 0) throw new RangeError('buffer: used after free()');
+    return new Float32Array(this.#memory.buffer, this.#ptr, this.length);
+  }
+  free() {
+    if (this.#ptr !== 0) this.owner._free(this.#ptr);
+    this.#ptr = 0;
+  }
+}
+
+class Actq {
+  #wasm;
+  #f32 = null;
+  #u8 = null;
+  #byName = new Map();
+  #scratch;
+
+  constructor(wasm, simd) {
+    this.#wasm = wasm;
+    this.simd = simd;
+    this.activations = readRegistry(wasm, (ptr) => this._cstring(ptr));
+    for (const entry of this.activations) this.#byName.set(entry.name, entry);
+    this.#byName.set('swish', this.#byName.get('silu'));
+    this.#scratch = this._malloc(CHUNK * 4);
+    installQuantization(this, wasm);
+  }
+
+  // ---- memory --------------------------------------------------------------------------
+
+  /** The wasm exports (for tools and tests that go below the API). */
+  get wasm() { return this.#wasm; }
+  /** Heap views, re-created whenever memory has grown (the old buffer is then detached). */
+  get heapF32() {
+    if (this.#f32?.buffer !== this.#wasm.memory.buffer) this.#f32 = new Float32Array(this.#wasm.memory.buffer);
+    return this.#f32;
+  }
+  get heapU8() {
+    if (this.#u8?.buffer !== this.#wasm.memory.buffer) this.#u8 = new Uint8Array(this.#wasm.memory.buffer);
+    return this.#u8;
+  }
+  _cstring(ptr) {
+    const heap = this.heapU8;
+    let end = ptr;
+    while (heap[end] !== 0) end++;
+    return new TextDecoder().decode(heap.subarray(ptr, end));
+  }
+  _malloc(bytes) {
+    const ptr = this.#wasm.actq_malloc(bytes) >>> 0;
+    if (ptr === 0) throw new RangeError(`actq: cannot allocate ${bytes} bytes of wasm memory`);
+    return ptr;
+  }
+  _free(ptr) { this.#wasm.actq_free(ptr); }
+  /** Number of live allocations inside wasm (the scratch block counts as one). */
+  liveAllocations() { return this.#wasm.actq_live_allocations(); }
+
+  /** A Float32Array-like buffer in wasm memory; pass it as x and/or out for zero-copy calls. */
+  alloc(n) {
+    if (!Number.isSafeInteger(n) || n < 0 || n > 0x3fffffff) {
+      throw new RangeError(`alloc: n must be an integer in [0, 2^30), got ${n}`);
+    }
+    return new ActqBuffer(this.#wasm.memory, this._malloc(n * 4), n, this);
+  }
+
+  isBuffer(v) { return v instanceof ActqBuffer && v.owner === this; }
+
+  /** Checks an input array: Float32Array, or a live buffer of this instance. */
+  _checkInput(x, what = 'x') {
+    if (this.isBuffer(x)) {
+      if (x.freed) throw new RangeError(`${what}: buffer used after free()`);
+    } else if (!(x instanceof Float32Array)) {
+      throw new TypeError(`${what} must be a Float32Array or a buffer from alloc(), got ${typeName(x)}`);
+    }
+  }
+  /** Checks `out` against the length it must have; returns null when out is absent. */
+  _checkOut(out, n, Type = Float32Array) {
+    if (out === undefined || out === null) return null;
+    if (this.isBuffer(out) && Type === Float32Array) {
+      if (out.freed) throw new RangeError('out: buffer used after free()');
+    } else if (!(out instanceof Type)) {
+      throw new TypeError(`out must be a ${Type.name}${Type === Float32Array ? ' or a buffer from alloc()' : ''}, got ${typeName(out)}`);
+    }
+    if (out.length !== n) throw new RangeError(`out: length ${out.length} does not match the input length ${n}`);
+    return out;
+  }
+
+  /**
+   * Runs kernel(srcPtr, dstPtr, count, start) over n float32 elements of x into out.
+   * Buffers are used in place; Float32Arrays stream through the scratch block in chunks.
+   * Returns out (a new Float32Array when out is null and x is not a buffer-to-buffer call).
+   */
+  _map(x, out, kernel) {
+    const n = x.length;
+    if (this.isBuffer(x) && this.isBuffer(out)) {
+      kernel(x.ptr, out.ptr, n, 0);
+      return out;
+    }
+    const result = out ?? new Float32Array(n);
+    const scratch = this.#scratch;
+    for (let i = 0; i < n; i += CHUNK) {
+      const m = Math.min(CHUNK, n - i);
+      let src = scratch;
+      if (this.isBuffer(x)) src = x.ptr + 4 * i;
+      else this.heapF32.set(x.subarray(i, i + m), scratch >>> 2);
+      const dst = this.isBuffer(result) ? result.ptr + 4 * i : scratch;
+      kernel(src, dst, m, i);
+      if (!this.isBuffer(result)) result.set(this.heapF32.subarray(scratch >>> 2, (scratch >>> 2) + m), i);
+    }
+    return result;
+  }
+
+  // ---- activations -----------------------------------------------------------------------
+
+  /** The registry entry for an activation name (RangeError when unknown). */
+  activation(name) {
+    const entry = typeof name === 'string' ? this.#byName.get(name) : undefined;
+    if (!entry) {
+      throw new RangeError(`unknown activation ${typeof name === 'string' ? `'${name}'` : typeName(name)}` +
+        ` (one of: ${this.activations.map((a) => a.name).join(', ')})`);
+    }
+    return entry;
+  }
+
+  /**
+   * Sets the wasm-side arguments of activation `entry` for the next kernel call and runs
+   * body(); array parameters are copied into wasm memory and freed afterwards.
+   */
+  _withParams(entry, params, body) {
+    const resolved = resolveParams(entry, params);
+    const wasm = this.#wasm;
+    const owned = [];
+    try {
+      resolved.scalars.forEach((v, k) => wasm.actq_set_param(k, v));
+      resolved.arrays.forEach((a, k) => {
+        if (!a) return;
+        const ptr = a.length ? this._malloc(a.length * 4) : 0;
+        if (ptr) owned.push(ptr);
+        this.heapF32.set(a, ptr >>> 2);
+        wasm.actq_set_array(k, ptr, a.length);
+      });
+      const bad = wasm.actq_validate(entry.id);
+      if (bad >= 0) throw parameterError(entry, bad, resolved);
+      return body();
+    } finally {
+      for (const ptr of owned) this._free(ptr);
+    }
+  }
+
+  _activation(which, name, x, params, out) {
+    const entry = this.activation(name);
+    this._checkInput(x);
+    out = this._checkOut(out, x.length);
+    const wasm = this.#wasm;
+    const run = which === 'forward' ? wasm.actq_forward : wasm.actq_derivative;
+    return this._withParams(entry, params, () => this._map(x, out, (src, dst, m, start) => {
+      wasm.actq_set_start(start);
+      run(entry.id, src, dst, m);
+    }));
+  }
+
+  /** f(x) elementwise. params: undefined | preset name | { name: value, preset? }. */
+  forward(name, x, params, out) { return this._activation('forward', name, x, params, out); }
+  /** f'(x) elementwise. */
+  derivative(name, x, params, out) { return this._activation('derivative', name, x, params, out); }
+}
+
+function typeName(v) {
+  if (v === null) return 'null';
+  if (typeof v !== 'object') return typeof v;
+  return v.constructor?.name ?? 'object';
+}
+
+const instances = new Map();
+
+/**
+ * Loads actq: compiles the wasm once per build and returns the same instance afterwards.
+ * @param {{ simd?: boolean }} [options] simd: true requires the SIMD build, false forces
+ *   the scalar one; by default SIMD is used when the runtime validates it.
+ */
+export function load(options = {}) {
+  const supported = simdSupported();
+  const simd = options.simd ?? supported;
+  if (simd && !supported) return Promise.reject(new Error('actq: this runtime does not support wasm SIMD'));
+  const variant = simd ? 'simd' : 'scalar';
+  if (!instances.has(variant)) {
+    const promise = instantiate(variant).then((wasm) => new Actq(wasm, simd));
+    promise.catch(() => instances.delete(variant));
+    instances.set(variant, promise);
+  }
+  return instances.get(variant);
+}
+
+export { simdSupported };

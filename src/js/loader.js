@@ -1,0 +1,47 @@
+// Finds, compiles and instantiates actq's standalone wasm (no Emscripten glue), in Node and
+// in browsers without a bundler: the binaries sit next to this module.
+
+// The smallest module using a v128 value: (func (result v128) (v128.const i32x4 0 0 0 0)).
+// Runtimes that validate it run the SIMD build.
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, //       type: () -> v128
+  0x03, 0x02, 0x01, 0x00, //                         func 0 has type 0
+  0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, //       code: v128.const
+  ...new Array(16).fill(0), 0x0b, //                 16 zero bytes, end
+]);
+
+export const simdSupported = () => WebAssembly.validate(SIMD_PROBE);
+
+async function readBinary(url) {
+  if (url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return readFile(url);
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`actq: cannot fetch ${url}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+const modules = new Map(); // variant -> Promise<WebAssembly.Module>, compiled once
+
+function compile(variant) {
+  if (!modules.has(variant)) {
+    const url = new URL(`./wasm/actq.${variant}.wasm`, import.meta.url);
+    const promise = readBinary(url).then((bytes) => WebAssembly.compile(bytes));
+    promise.catch(() => modules.delete(variant)); // a failed load may be retried
+    modules.set(variant, promise);
+  }
+  return modules.get(variant);
+}
+
+/** Instantiates the 'simd' or 'scalar' build; returns its exports. */
+export async function instantiate(variant) {
+  const module = await compile(variant);
+  const instance = await WebAssembly.instantiate(module, {
+    // memory growth needs no notification: views are re-created whenever the buffer changes
+    env: { emscripten_notify_memory_growth() {} },
+  });
+  instance.exports._initialize();
+  return instance.exports;
+}
