@@ -1,0 +1,149 @@
+// Types of the actq package. Activation names, parameters and presets come from the
+// generated ./activations.d.ts (scripts/gen-types.mjs reads them from the wasm table).
+import type { ActivationName, ActivationParamsMap, ActivationPresetsMap } from './activations.js';
+
+export type { ActivationName, ActivationParamsMap, ActivationPresetsMap };
+export type Name = ActivationName | 'swish';
+type Canonical<N extends Name> = N extends 'swish' ? 'silu' : N;
+
+/** undefined/null: defaults; a preset name; or values, optionally on top of a preset. */
+export type Params<N extends Name> =
+  | null
+  | undefined
+  | ActivationPresetsMap[Canonical<N>]
+  | (ActivationParamsMap[Canonical<N>] & { preset?: ActivationPresetsMap[Canonical<N>] });
+
+export interface ParamInfo {
+  name: string;
+  kind: 'number' | 'integer' | 'boolean' | 'array';
+  default: number | boolean | number[];
+  min: number;
+  max: number;
+  doc: string;
+}
+export interface ActivationInfo {
+  id: number;
+  name: ActivationName;
+  formula: string;
+  params: readonly ParamInfo[];
+  presets: Readonly<Record<string, Readonly<Record<string, number | string>>>>;
+}
+
+/** A Float32Array-like buffer living in wasm memory (zero-copy calls). */
+export interface ActqBuffer {
+  readonly length: number;
+  /** Address in wasm memory; 0 once freed. */
+  readonly ptr: number;
+  readonly freed: boolean;
+  /** A fresh view: valid until the next call that may grow wasm memory. */
+  readonly view: Float32Array;
+  free(): void;
+}
+export type FloatInput = Float32Array | ActqBuffer;
+
+export type Rounding = 'half_even' | 'half_away' | 'half_up';
+export type IntCodes = Int8Array | Uint8Array | Int16Array | Uint16Array;
+
+/** Affine quantization parameters: q = clamp(round(x / scale) + zeroPoint, qmin, qmax). */
+export interface QParams {
+  scale: number | ArrayLike<number>;
+  zeroPoint?: number | ArrayLike<number>;
+  /** 2..16, default 8 */
+  bits?: number;
+  /** default true */
+  signed?: boolean;
+  /** drop the lowest code (int8 weights: [-127, 127]); default false */
+  narrowRange?: boolean;
+  /** default 'half_even' (ONNX, PyTorch); 'half_away' (TFLite); 'half_up' (CMSIS-NN) */
+  rounding?: Rounding;
+  /** per-channel: the channel axis of `shape` (scale and zeroPoint are arrays) */
+  axis?: number;
+  shape?: readonly number[];
+}
+/** Fixed output qparams of the frameworks' quantized sigmoid / tanh. */
+export type OutputQParamsPreset = 'tflite-logistic' | 'tflite-tanh' | 'pytorch-sigmoid' | 'pytorch-tanh';
+
+export interface CalibrateOptions {
+  bits?: number;
+  signed?: boolean;
+  symmetric?: boolean;
+  narrowRange?: boolean;
+  rounding?: Rounding;
+  method?: 'minmax' | 'percentile' | 'mse' | 'entropy';
+  /** for method 'percentile': percent of |values| kept, default 99.99 */
+  percentile?: number;
+}
+export interface ErrorMetrics { mse: number; rmse: number; mae: number; maxAbs: number; sqnrDb: number }
+
+export interface Observer {
+  /** Moving-average min/max (PyTorch MovingAverageMinMaxObserver): first batch sets them. */
+  update(x: Float32Array): void;
+  readonly min: number;
+  readonly max: number;
+  qparams(): Required<Omit<QParams, 'axis' | 'shape'>> & { scale: number; zeroPoint: number };
+}
+
+/** An integer lookup table: output code for every input code of inQp. */
+export interface Lut {
+  name: ActivationName;
+  params: Record<string, unknown>;
+  inQp: QParams;
+  outQp: QParams;
+  /** table[q - qmin(inQp)]: 2^bits entries */
+  table: Int8Array | Uint8Array;
+}
+/** The int16 path (CMSIS-NN s16 scheme): 257 uint16/int16 knots over the input range,
+ *  linear interpolation between them. */
+export interface Lut16 {
+  name: ActivationName;
+  params: Record<string, unknown>;
+  inQp: QParams;
+  outQp: QParams;
+  table: Int16Array | Uint16Array;
+}
+/** Integer-only hard_sigmoid / hard_swish: int8 in and out, integer multiply-add-shift. */
+export interface IntegerKernel {
+  name: 'hard_sigmoid' | 'hard_swish';
+  inQp: QParams;
+  outQp: QParams;
+  multiplier: number;
+  shift: number;
+  apply(q: Int8Array | Uint8Array, out?: Int8Array | Uint8Array): Int8Array | Uint8Array;
+}
+
+export interface Actq {
+  /** true when the SIMD build runs */
+  readonly simd: boolean;
+  readonly activations: readonly ActivationInfo[];
+  activation(name: Name): ActivationInfo;
+
+  forward<N extends Name>(name: N, x: FloatInput, params?: Params<N>): Float32Array;
+  forward<N extends Name, O extends FloatInput>(name: N, x: FloatInput, params: Params<N>, out: O): O;
+  derivative<N extends Name>(name: N, x: FloatInput, params?: Params<N>): Float32Array;
+  derivative<N extends Name, O extends FloatInput>(name: N, x: FloatInput, params: Params<N>, out: O): O;
+
+  alloc(n: number): ActqBuffer;
+  isBuffer(v: unknown): v is ActqBuffer;
+  /** live allocations inside wasm (for leak checks) */
+  liveAllocations(): number;
+
+  quantize(x: FloatInput, qp: QParams, out?: IntCodes): IntCodes;
+  dequantize(q: IntCodes, qp: QParams, out?: Float32Array): Float32Array;
+  fakeQuantize(x: FloatInput, qp: QParams, out?: Float32Array): Float32Array;
+  fakeQuantizeGrad(x: FloatInput, qp: QParams, out?: Float32Array): Float32Array;
+  /** [qmin, qmax] of qp */
+  codeRange(qp: QParams): [number, number];
+  calibrate(x: Float32Array, options?: CalibrateOptions): QParams & { scale: number; zeroPoint: number };
+  observer(options?: CalibrateOptions & { averagingConstant?: number }): Observer;
+  outputQParams(preset: OutputQParamsPreset, options?: { signed?: boolean; rounding?: Rounding }): QParams;
+  error(reference: Float32Array, approx: Float32Array): ErrorMetrics;
+
+  lut<N extends Name>(name: N, params: Params<N>, inQp: QParams, outQp: QParams | OutputQParamsPreset): Lut;
+  applyLut(lut: Lut | Int8Array | Uint8Array, q: Int8Array | Uint8Array, out?: Int8Array | Uint8Array): Int8Array | Uint8Array;
+  lut16<N extends Name>(name: N, params: Params<N>, inQp: QParams, outQp: QParams | OutputQParamsPreset): Lut16;
+  applyLut16(lut: Lut16, q: Int16Array | Uint16Array, out?: Int16Array | Uint16Array): Int16Array | Uint16Array;
+  integerKernel(name: 'hard_sigmoid' | 'hard_swish', params: Params<'hard_sigmoid'> | null, inQp: QParams, outQp: QParams | OutputQParamsPreset): IntegerKernel;
+}
+
+export function load(options?: { simd?: boolean }): Promise<Actq>;
+export function simdSupported(): boolean;
