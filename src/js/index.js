@@ -12,7 +12,7 @@ import { instantiate, simdSupported } from './loader.js';
 import { readRegistry, resolveParams, parameterError } from './registry.js';
 import { installQuantization } from './quantize.js';
 
-/** Elements per scratch chunk: 64 KiB in and out stays in L2 while the kernel runs. */
+/** Elements per scratch chunk: 64 KiB blocks stay in L2 while the kernel runs. */
 const CHUNK = 16384;
 
 class ActqBuffer {
@@ -44,6 +44,7 @@ class Actq {
   #u8 = null;
   #byName = new Map();
   #scratch;
+  #scratch2;
 
   constructor(wasm, simd) {
     this.#wasm = wasm;
@@ -52,6 +53,7 @@ class Actq {
     for (const entry of this.activations) this.#byName.set(entry.name, entry);
     this.#byName.set('swish', this.#byName.get('silu'));
     this.#scratch = this._malloc(CHUNK * 4);
+    this.#scratch2 = this._malloc(CHUNK * 4);
     installQuantization(this, wasm);
   }
 
@@ -114,28 +116,33 @@ class Actq {
   }
 
   /**
-   * Runs kernel(srcPtr, dstPtr, count, start) over n float32 elements of x into out.
-   * Buffers are used in place; Float32Arrays stream through the scratch block in chunks.
-   * Returns out (a new Float32Array when out is null and x is not a buffer-to-buffer call).
+   * Runs kernel(srcPtr, dstPtr, count, start) over the n elements of x into out (both typed
+   * arrays of any element size, or buffers of this instance, which hold float32). Buffers are
+   * used in place; typed arrays stream through scratch blocks in wasm memory, chunk by chunk
+   * (start = index of the chunk's first element). Returns out.
    */
-  _map(x, out, kernel) {
+  _stream(x, out, kernel) {
     const n = x.length;
-    if (this.isBuffer(x) && this.isBuffer(out)) {
+    const xBuf = this.isBuffer(x), outBuf = this.isBuffer(out);
+    if (xBuf && outBuf) {
       kernel(x.ptr, out.ptr, n, 0);
       return out;
     }
-    const result = out ?? new Float32Array(n);
-    const scratch = this.#scratch;
+    const inBytes = xBuf ? 4 : x.BYTES_PER_ELEMENT, outBytes = outBuf ? 4 : out.BYTES_PER_ELEMENT;
+    const scratchIn = this.#scratch, scratchOut = inBytes === outBytes ? scratchIn : this.#scratch2;
     for (let i = 0; i < n; i += CHUNK) {
       const m = Math.min(CHUNK, n - i);
-      let src = scratch;
-      if (this.isBuffer(x)) src = x.ptr + 4 * i;
-      else this.heapF32.set(x.subarray(i, i + m), scratch >>> 2);
-      const dst = this.isBuffer(result) ? result.ptr + 4 * i : scratch;
+      let src = scratchIn;
+      if (xBuf) src = x.ptr + 4 * i;
+      else this.heapU8.set(new Uint8Array(x.buffer, x.byteOffset + i * inBytes, m * inBytes), scratchIn);
+      const dst = outBuf ? out.ptr + 4 * i : scratchOut;
       kernel(src, dst, m, i);
-      if (!this.isBuffer(result)) result.set(this.heapF32.subarray(scratch >>> 2, (scratch >>> 2) + m), i);
+      if (!outBuf) {
+        new Uint8Array(out.buffer, out.byteOffset + i * outBytes, m * outBytes)
+          .set(this.heapU8.subarray(scratchOut, scratchOut + m * outBytes));
+      }
     }
-    return result;
+    return out;
   }
 
   // ---- activations -----------------------------------------------------------------------
@@ -181,7 +188,7 @@ class Actq {
     out = this._checkOut(out, x.length);
     const wasm = this.#wasm;
     const run = which === 'forward' ? wasm.actq_forward : wasm.actq_derivative;
-    return this._withParams(entry, params, () => this._map(x, out, (src, dst, m, start) => {
+    return this._withParams(entry, params, () => this._stream(x, out ?? new Float32Array(x.length), (src, dst, m, start) => {
       wasm.actq_set_start(start);
       run(entry.id, src, dst, m);
     }));

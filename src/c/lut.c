@@ -1,0 +1,91 @@
+/* Integer activation kernels: 8-bit lookup tables, the int16 interpolated table
+ * (CMSIS-NN s16 scheme) and integer-only hard_sigmoid / hard_swish.
+ *
+ * Tables are built by the JS side from the float kernels (dequantize -> forward ->
+ * quantize over every input code), never from a second formula.
+ */
+#include "actq.h"
+#include "simd.h"
+
+static inline int32_t clamp32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* out[i] = table[(uint8_t)in[i]]: the 256-byte table is indexed by the raw code byte (the
+ * JS side lays out signed tables accordingly). SIMD: i8x16.swizzle returns 0 for an index
+ * >= 16, so OR-ing 16 lookups, one per 16-entry slice with the index shifted down by 16
+ * each time, selects exactly one slice per byte. */
+ACTQ_EXPORT void actq_apply_lut8(const uint8_t* table, const uint8_t* in, uint8_t* out, size_t n) {
+  size_t i = 0;
+#if defined(__wasm_simd128__)
+  v128_t t[16];
+  for (int j = 0; j < 16; ++j) t[j] = wasm_v128_load(table + 16 * j);
+  const v128_t sixteen = wasm_i8x16_splat(16);
+  for (; i + 16 <= n; i += 16) {
+    v128_t idx = wasm_v128_load(in + i);
+    v128_t r = wasm_i8x16_swizzle(t[0], idx);
+    for (int j = 1; j < 16; ++j) {
+      idx = wasm_i8x16_sub(idx, sixteen);
+      r = wasm_v128_or(r, wasm_i8x16_swizzle(t[j], idx));
+    }
+    wasm_v128_store(out + i, r);
+  }
+#endif
+  for (; i < n; ++i) out[i] = table[in[i]];
+}
+
+/* int16 path: 257 knots K[k] = output code at input code qmin + k * 2^shift, linear
+ * interpolation in between with round-half-up, clamped to [out_min, out_max]:
+ *   k = (q - qmin) >> shift, f = (q - qmin) & (2^shift - 1)
+ *   y = K[k] + ((K[k+1] - K[k]) * f + 2^(shift-1)) >> shift
+ * Codes are read as int16 or uint16 (in_unsigned); codes outside [qmin, qmax] clamp. */
+ACTQ_EXPORT void actq_apply_lut16(const int32_t* knots, const void* in, void* out, size_t n, int32_t in_qmin,
+                                  uint32_t shift, int in_unsigned, int32_t out_min, int32_t out_max,
+                                  int out_unsigned) {
+  const int32_t half = shift ? 1 << (shift - 1) : 0, mask = (1 << shift) - 1;
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t q = in_unsigned ? ((const uint16_t*)in)[i] : ((const int16_t*)in)[i];
+    const int32_t u = clamp32(q - in_qmin, 0, (256 << shift) - 1), k = u >> shift, f = u & mask;
+    int32_t y = knots[k] + (((knots[k + 1] - knots[k]) * f + half) >> shift);
+    y = y < out_min ? out_min : y > out_max ? out_max : y;
+    if (out_unsigned) ((uint16_t*)out)[i] = (uint16_t)y;
+    else ((int16_t*)out)[i] = (int16_t)y;
+  }
+}
+
+/* Integer-only kernels (int8 / uint8 in and out), fixed point as edge NPUs do it: the
+ * real multiplier M of each kernel is m * 2^-shift with m < 2^22, so every product fits
+ * int32 (|q - zin| <= 255); rounding is half up (add 2^(shift-1), arithmetic shift).
+ *
+ * hard_sigmoid: p = zout + (m (q - zin) + bias + 2^(shift-1)) >> shift, clamped to [lo, hi]
+ *   M = slope in_scale / out_scale, bias = round(offset / out_scale * 2^shift),
+ *   [lo, hi] = the codes of 0 and 1 (clamped to the code range). */
+static inline int32_t load8(const void* p, size_t i, int is_unsigned) {
+  return is_unsigned ? ((const uint8_t*)p)[i] : ((const int8_t*)p)[i];
+}
+
+ACTQ_EXPORT void actq_int_hard_sigmoid(const void* in, void* out, size_t n, int in_unsigned, int32_t zin,
+                                       int32_t m, int32_t shift, int32_t bias, int32_t zout, int32_t lo,
+                                       int32_t hi) {
+  const int32_t half = 1 << (shift - 1);
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t acc = m * (load8(in, i, in_unsigned) - zin) + bias + half;
+    ((uint8_t*)out)[i] = (uint8_t)clamp32(zout + (acc >> shift), lo, hi);
+  }
+}
+
+/* hard_swish: x relu6(x + 3) / 6 with x = sin d, d = q - zin:
+ *   u = clamp(d 2^8 + t3, 0, t6)               relu6(x + 3) / sin in Q8: t3 = round(3 / sin 2^8),
+ *                                               t6 = round(6 / sin 2^8)
+ *   p = zout + (d u) * M2 >> ...               M2 = sin^2 / (6 sout 2^8) = m * 2^-shift
+ * d u < 2^8 * 2^8 * 6 / sin fits int32 for sin >= 2^-7; the product with m is taken in
+ * int64 (wasm i64.mul), then shifted with round-half-up. */
+ACTQ_EXPORT void actq_int_hard_swish(const void* in, void* out, size_t n, int in_unsigned, int32_t zin,
+                                     int32_t t3, int32_t t6, int32_t m, int32_t shift, int32_t zout,
+                                     int32_t qmin, int32_t qmax) {
+  const int64_t half = (int64_t)1 << (shift - 1);
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t d = load8(in, i, in_unsigned) - zin;
+    const int32_t u = clamp32(d * 256 + t3, 0, t6);
+    const int64_t acc = (int64_t)(d * u) * m + half;
+    ((uint8_t*)out)[i] = (uint8_t)clamp32(zout + (int32_t)(acc >> shift), qmin, qmax);
+  }
+}

@@ -1,0 +1,201 @@
+/* Affine quantization: quantize, dequantize, fake quantization and its straight-through
+ * gradient mask, per tensor or per channel.
+ *
+ *   q = clamp(round(x / scale) + zero_point, qmin, qmax)     x / scale in float32, as ONNX
+ *   x = (q - zero_point) * scale
+ *
+ * Rounding: half_even (ONNX, PyTorch), half_away (TFLite), half_up (CMSIS-NN), each exact
+ * for every float (no "add 0.5 then floor", which rounds 0.49999997 up). NaN quantizes to
+ * the zero point; +-inf saturate.
+ */
+#include "actq.h"
+#include "simd_codes.h"
+
+enum { ROUND_HALF_EVEN = 0, ROUND_HALF_AWAY = 1, ROUND_HALF_UP = 2 };
+
+/* One channel's parameters, as floats (codes are exact integers in float, |q| <= 65535). */
+typedef struct { vf scale, zp, qmin, qmax; } qrun;
+
+V_INLINE vf q_round(vf y, int mode) {
+  if (mode == ROUND_HALF_EVEN) return v_nearest(y);
+  if (mode == ROUND_HALF_AWAY) {
+    const vf t = v_trunc(y);
+    return v_sel(v_ge(v_abs(v_sub(y, t)), v_set(0.5f)), v_add(t, v_copysign(v_set(1.0f), y)), t);
+  }
+  const vf f = v_floor(y); /* y - f is exact */
+  return v_sel(v_ge(v_sub(y, f), v_set(0.5f)), v_add(f, v_set(1.0f)), f);
+}
+
+/* round(x / scale) + zero_point before clamping; NaN gives the zero point */
+V_INLINE vf q_unclamped(vf x, const qrun* r, int mode) {
+  const vf c = v_add(q_round(v_div(x, r->scale), mode), r->zp);
+  return v_sel(v_isnan(x), r->zp, c);
+}
+V_INLINE vf q_code(vf x, const qrun* r, int mode) {
+  return v_min(v_max(q_unclamped(x, r, mode), r->qmin), r->qmax);
+}
+
+/* Element i of a call is in channel ((start + i) / inner) % channels; run(m, offset, c)
+ * covers the elements of one channel at a time (the whole call when channels == 1). */
+#define FOR_CHANNEL_RUNS(n, start, channels, inner, run)                             \
+  do {                                                                              \
+    uint32_t c_ = ((start) / (inner)) % (channels), pos_ = (start) % (inner);       \
+    for (size_t i_ = 0; i_ < (n);) {                                                \
+      const size_t m_ = (channels) == 1 ? (n) - i_                                  \
+                      : ((inner) - pos_ < (n) - i_ ? (inner) - pos_ : (n) - i_);    \
+      run(m_, i_, c_);                                                              \
+      i_ += m_;                                                                     \
+      pos_ = 0;                                                                     \
+      c_ = c_ + 1 == (channels) ? 0 : c_ + 1;                                       \
+    }                                                                               \
+  } while (0)
+
+static qrun make_run(const float* scales, const int32_t* zps, uint32_t c, int32_t qmin, int32_t qmax) {
+  const qrun r = { v_set(scales[c]), v_set((float)zps[c]), v_set((float)qmin), v_set((float)qmax) };
+  return r;
+}
+
+/* ---- quantize ------------------------------------------------------------------------- */
+
+V_INLINE void quantize_run(size_t n, const float* x, void* q, const qrun* r, int mode, int kind) {
+  const size_t bytes = code_bytes(kind);
+  size_t i = 0;
+  for (; i + QBLOCK <= n; i += QBLOCK) {
+    const float* p = x + i;
+    store_codes(kind, (char*)q + i * bytes, q_code(v_load(p), r, mode), q_code(v_load(p + VLEN), r, mode),
+                q_code(v_load(p + 2 * VLEN), r, mode), q_code(v_load(p + 3 * VLEN), r, mode));
+  }
+  if (i < n) {
+    float t[QBLOCK] = { 0 };
+    int16_t codes[QBLOCK];
+    memcpy(t, x + i, (n - i) * sizeof(float));
+    store_codes(kind, codes, q_code(v_load(t), r, mode), q_code(v_load(t + VLEN), r, mode),
+                q_code(v_load(t + 2 * VLEN), r, mode), q_code(v_load(t + 3 * VLEN), r, mode));
+    memcpy((char*)q + i * bytes, codes, (n - i) * bytes);
+  }
+}
+
+/* one specialised loop per (rounding, storage) pair: both are loop invariants */
+static void quantize_dispatch(size_t n, const float* x, void* q, const qrun* r, int mode, int kind) {
+#define Q_KIND(m)                                                                  \
+  switch (kind) {                                                                  \
+    case CODE_S8: quantize_run(n, x, q, r, m, CODE_S8); return;                    \
+    case CODE_U8: quantize_run(n, x, q, r, m, CODE_U8); return;                    \
+    case CODE_S16: quantize_run(n, x, q, r, m, CODE_S16); return;                  \
+    default: quantize_run(n, x, q, r, m, CODE_U16); return;                        \
+  }
+  switch (mode) {
+    case ROUND_HALF_EVEN: Q_KIND(ROUND_HALF_EVEN)
+    case ROUND_HALF_AWAY: Q_KIND(ROUND_HALF_AWAY)
+    default: Q_KIND(ROUND_HALF_UP)
+  }
+#undef Q_KIND
+}
+
+ACTQ_EXPORT void actq_quantize(const float* x, void* q, size_t n, const float* scales, const int32_t* zps,
+                               uint32_t channels, uint32_t inner, uint32_t start, int32_t qmin, int32_t qmax,
+                               int rounding, int kind) {
+  const size_t bytes = code_bytes(kind);
+#define RUN(m, off, c)                                                              \
+  { const qrun r = make_run(scales, zps, c, qmin, qmax);                            \
+    quantize_dispatch(m, x + (off), (char*)q + (off) * bytes, &r, rounding, kind); }
+  FOR_CHANNEL_RUNS(n, start, channels, inner, RUN);
+#undef RUN
+}
+
+/* ---- dequantize ------------------------------------------------------------------------ */
+
+V_INLINE void dequantize_run(size_t n, const void* q, float* x, const qrun* r, int kind) {
+  const size_t bytes = code_bytes(kind);
+  vf a, b, c, d;
+  size_t i = 0;
+  for (; i + QBLOCK <= n; i += QBLOCK) {
+    load_codes(kind, (const char*)q + i * bytes, &a, &b, &c, &d);
+    float* p = x + i;
+    v_store(p, v_mul(v_sub(a, r->zp), r->scale));
+    v_store(p + VLEN, v_mul(v_sub(b, r->zp), r->scale));
+    v_store(p + 2 * VLEN, v_mul(v_sub(c, r->zp), r->scale));
+    v_store(p + 3 * VLEN, v_mul(v_sub(d, r->zp), r->scale));
+  }
+  if (i < n) {
+    int16_t codes[QBLOCK] = { 0 };
+    float t[QBLOCK];
+    memcpy(codes, (const char*)q + i * bytes, (n - i) * bytes);
+    load_codes(kind, codes, &a, &b, &c, &d);
+    v_store(t, v_mul(v_sub(a, r->zp), r->scale));
+    v_store(t + VLEN, v_mul(v_sub(b, r->zp), r->scale));
+    v_store(t + 2 * VLEN, v_mul(v_sub(c, r->zp), r->scale));
+    v_store(t + 3 * VLEN, v_mul(v_sub(d, r->zp), r->scale));
+    memcpy(x + i, t, (n - i) * sizeof(float));
+  }
+}
+
+ACTQ_EXPORT void actq_dequantize(const void* q, float* x, size_t n, const float* scales, const int32_t* zps,
+                                 uint32_t channels, uint32_t inner, uint32_t start, int kind) {
+  const size_t bytes = code_bytes(kind);
+#define RUN(m, off, c)                                                              \
+  { const qrun r = make_run(scales, zps, c, 0, 0);                                  \
+    switch (kind) {                                                                 \
+      case CODE_S8: dequantize_run(m, (const char*)q + (off) * bytes, x + (off), &r, CODE_S8); break;   \
+      case CODE_U8: dequantize_run(m, (const char*)q + (off) * bytes, x + (off), &r, CODE_U8); break;   \
+      case CODE_S16: dequantize_run(m, (const char*)q + (off) * bytes, x + (off), &r, CODE_S16); break; \
+      default: dequantize_run(m, (const char*)q + (off) * bytes, x + (off), &r, CODE_U16); break;       \
+    } }
+  FOR_CHANNEL_RUNS(n, start, channels, inner, RUN);
+#undef RUN
+}
+
+/* ---- fake quantization (QAT forward) and its straight-through gradient mask ------------ */
+
+V_INLINE vf fake_quant(vf x, const qrun* r, int mode) { return v_mul(v_sub(q_code(x, r, mode), r->zp), r->scale); }
+/* 1 where the unclamped code is inside [qmin, qmax] (PyTorch fake_quantize_*_cachemask) */
+V_INLINE vf fake_quant_mask(vf x, const qrun* r, int mode) {
+  const vf c = q_unclamped(x, r, mode);
+  const vm inside = m_and(m_and(v_ge(c, r->qmin), v_le(c, r->qmax)), v_eq(x, x));
+  return v_sel(inside, v_set(1.0f), v_set(0.0f));
+}
+
+V_INLINE void float_run(size_t n, const float* x, float* y, const qrun* r, int mode, int grad) {
+  size_t i = 0;
+  for (; i + VLEN <= n; i += VLEN) {
+    const vf v = v_load(x + i);
+    v_store(y + i, grad ? fake_quant_mask(v, r, mode) : fake_quant(v, r, mode));
+  }
+  if (i < n) {
+    float t[VLEN] = { 0 };
+    memcpy(t, x + i, (n - i) * sizeof(float));
+    const vf v = v_load(t);
+    v_store(t, grad ? fake_quant_mask(v, r, mode) : fake_quant(v, r, mode));
+    memcpy(y + i, t, (n - i) * sizeof(float));
+  }
+}
+
+static void fake_quantize_calls(const float* x, float* y, size_t n, const float* scales, const int32_t* zps,
+                                uint32_t channels, uint32_t inner, uint32_t start, int32_t qmin, int32_t qmax,
+                                int rounding, int grad) {
+#define RUN(m, off, c)                                                                   \
+  { const qrun r = make_run(scales, zps, c, qmin, qmax);                                 \
+    const float* xs = x + (off);                                                         \
+    float* ys = y + (off);                                                               \
+    switch (rounding * 2 + grad) { /* specialised: both are loop invariants */           \
+      case 0: float_run(m, xs, ys, &r, ROUND_HALF_EVEN, 0); break;                       \
+      case 1: float_run(m, xs, ys, &r, ROUND_HALF_EVEN, 1); break;                       \
+      case 2: float_run(m, xs, ys, &r, ROUND_HALF_AWAY, 0); break;                       \
+      case 3: float_run(m, xs, ys, &r, ROUND_HALF_AWAY, 1); break;                       \
+      case 4: float_run(m, xs, ys, &r, ROUND_HALF_UP, 0); break;                         \
+      default: float_run(m, xs, ys, &r, ROUND_HALF_UP, 1); break;                        \
+    } }
+  FOR_CHANNEL_RUNS(n, start, channels, inner, RUN);
+#undef RUN
+}
+
+ACTQ_EXPORT void actq_fake_quantize(const float* x, float* y, size_t n, const float* scales, const int32_t* zps,
+                                    uint32_t channels, uint32_t inner, uint32_t start, int32_t qmin,
+                                    int32_t qmax, int rounding) {
+  fake_quantize_calls(x, y, n, scales, zps, channels, inner, start, qmin, qmax, rounding, 0);
+}
+ACTQ_EXPORT void actq_fake_quantize_grad(const float* x, float* y, size_t n, const float* scales,
+                                         const int32_t* zps, uint32_t channels, uint32_t inner, uint32_t start,
+                                         int32_t qmin, int32_t qmax, int rounding) {
+  fake_quantize_calls(x, y, n, scales, zps, channels, inner, start, qmin, qmax, rounding, 1);
+}
