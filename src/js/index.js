@@ -5,7 +5,7 @@
 //   const y = aq.forward('hard_sigmoid', x, 'pytorch');
 //
 // Every array argument is checked before wasm runs; a call that throws writes nothing.
-// Copying calls stream through a fixed scratch block in wasm memory (no allocation per
+// Copying calls stream through two fixed scratch blocks in wasm memory (no allocation per
 // call); `alloc(n)` gives buffers that live in wasm memory for zero-copy work.
 
 import { instantiate, simdSupported } from './loader.js';
@@ -82,7 +82,7 @@ class Actq {
     return ptr;
   }
   _free(ptr) { this.#wasm.actq_free(ptr); }
-  /** Number of live allocations inside wasm (the scratch block counts as one). */
+  /** Number of live allocations inside wasm (the two scratch blocks included). */
   liveAllocations() { return this.#wasm.actq_live_allocations(); }
 
   /** A Float32Array-like buffer in wasm memory; pass it as x and/or out for zero-copy calls. */
