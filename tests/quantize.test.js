@@ -377,3 +377,26 @@ test('bad qparams and arrays: TypeError / RangeError naming the culprit, nothing
   }
   assert.equal(aq.liveAllocations(), baseline);
 });
+
+test('zero-copy code buffers: quantize into, dequantize and applyLut from alloc(n, Int8Array)', () => {
+  const baseline = aq.liveAllocations();
+  const n = 100003, next = rng(4);
+  const x = aq.alloc(n);
+  x.view.set(Float32Array.from({ length: n }, () => (next() - 0.5) * 6));
+  const qp = { scale: 0.03, zeroPoint: 2 };
+  const q = aq.alloc(n, Int8Array), back = aq.alloc(n), y = aq.alloc(n, Int8Array);
+  assert.equal(aq.quantize(x, qp, q), q);
+  assert.ok(sameBits(q.view, aq.quantize(x.view.slice(), qp)));
+  aq.dequantize(q, qp, back);
+  assert.ok(sameBits(back.view, aq.dequantize(q.view.slice(), qp)));
+  const lut = aq.lut('tanh', null, qp, 'tflite-tanh');
+  aq.applyLut(lut, q, y);
+  assert.ok(sameBits(y.view, aq.applyLut(lut, q.view.slice())));
+  const wrong = aq.alloc(n, Uint8Array);
+  assert.throws(() => aq.quantize(x, qp, wrong), TypeError);
+  assert.throws(() => aq.forward('relu', q), TypeError);
+  assert.throws(() => aq.dequantize(x, qp), TypeError);
+  for (const b of [x, q, back, y, wrong]) b.free();
+  assert.throws(() => aq.alloc(4, Float64Array), TypeError);
+  assert.equal(aq.liveAllocations(), baseline);
+});

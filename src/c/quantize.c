@@ -155,17 +155,21 @@ V_INLINE vf fake_quant_mask(vf x, const qrun* r, int mode) {
   return v_sel(inside, v_set(1.0f), v_set(0.0f));
 }
 
+V_INLINE vf float_lanes(vf v, const qrun* r, int mode, int grad) {
+  return grad ? fake_quant_mask(v, r, mode) : fake_quant(v, r, mode);
+}
 V_INLINE void float_run(size_t n, const float* x, float* y, const qrun* r, int mode, int grad) {
   size_t i = 0;
-  for (; i + VLEN <= n; i += VLEN) {
-    const vf v = v_load(x + i);
-    v_store(y + i, grad ? fake_quant_mask(v, r, mode) : fake_quant(v, r, mode));
+  for (; i + 2 * VLEN <= n; i += 2 * VLEN) {
+    const vf x0 = v_load(x + i), x1 = v_load(x + i + VLEN);
+    v_store(y + i, float_lanes(x0, r, mode, grad));
+    v_store(y + i + VLEN, float_lanes(x1, r, mode, grad));
   }
+  for (; i + VLEN <= n; i += VLEN) v_store(y + i, float_lanes(v_load(x + i), r, mode, grad));
   if (i < n) {
     float t[VLEN] = { 0 };
     memcpy(t, x + i, (n - i) * sizeof(float));
-    const vf v = v_load(t);
-    v_store(t, grad ? fake_quant_mask(v, r, mode) : fake_quant(v, r, mode));
+    v_store(t, float_lanes(v_load(t), r, mode, grad));
     memcpy(y + i, t, (n - i) * sizeof(float));
   }
 }

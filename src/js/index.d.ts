@@ -29,17 +29,24 @@ export interface ActivationInfo {
   presets: Readonly<Record<string, Readonly<Record<string, number | string>>>>;
 }
 
-/** A Float32Array-like buffer living in wasm memory (zero-copy calls). */
-export interface ActqBuffer {
+export type BufferArray = Float32Array | Int8Array | Uint8Array | Int16Array | Uint16Array;
+type BufferType<T extends BufferArray> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
+
+/** A typed buffer living in wasm memory (zero-copy calls). */
+export interface ActqBuffer<T extends BufferArray = Float32Array> {
   readonly length: number;
   /** Address in wasm memory; 0 once freed. */
   readonly ptr: number;
   readonly freed: boolean;
+  readonly type: BufferType<T>;
+  readonly BYTES_PER_ELEMENT: number;
   /** A fresh view: valid until the next call that may grow wasm memory. */
-  readonly view: Float32Array;
+  readonly view: T;
   free(): void;
 }
-export type FloatInput = Float32Array | ActqBuffer;
+export type FloatInput = Float32Array | ActqBuffer<Float32Array>;
+/** Codes as a typed array or a code buffer from alloc(n, Int8Array) etc. */
+export type CodesOf<T extends Int8Array | Uint8Array | Int16Array | Uint16Array> = T | ActqBuffer<T>;
 
 export type Rounding = 'half_even' | 'half_away' | 'half_up';
 export type IntCodes = Int8Array | Uint8Array | Int16Array | Uint16Array;
@@ -108,7 +115,7 @@ export interface IntegerKernel {
   outQp: QParams;
   multiplier: number;
   shift: number;
-  apply(q: Int8Array | Uint8Array, out?: Int8Array | Uint8Array): Int8Array | Uint8Array;
+  apply(q: CodesOf<Int8Array | Uint8Array>, out?: CodesOf<Int8Array | Uint8Array>): Int8Array | Uint8Array;
 }
 
 export interface Actq {
@@ -122,15 +129,18 @@ export interface Actq {
   derivative<N extends Name>(name: N, x: FloatInput, params?: Params<N>): Float32Array;
   derivative<N extends Name, O extends FloatInput>(name: N, x: FloatInput, params: Params<N>, out: O): O;
 
-  alloc(n: number): ActqBuffer;
-  isBuffer(v: unknown): v is ActqBuffer;
+  /** n elements in wasm memory: float32 by default, or codes (Int8Array, Uint8Array, Int16Array, Uint16Array). */
+  alloc(n: number): ActqBuffer<Float32Array>;
+  alloc<T extends BufferArray>(n: number, type: BufferType<T>): ActqBuffer<T>;
+  isBuffer(v: unknown): v is ActqBuffer<BufferArray>;
   /** live allocations inside wasm (for leak checks) */
   liveAllocations(): number;
 
-  quantize(x: FloatInput, qp: QParams, out?: IntCodes): IntCodes;
-  dequantize(q: IntCodes, qp: QParams, out?: Float32Array): Float32Array;
-  fakeQuantize(x: FloatInput, qp: QParams, out?: Float32Array): Float32Array;
-  fakeQuantizeGrad(x: FloatInput, qp: QParams, out?: Float32Array): Float32Array;
+  /** Codes as Int8Array / Uint8Array (bits <= 8) or Int16Array / Uint16Array; out may be a code buffer. */
+  quantize(x: FloatInput, qp: QParams, out?: CodesOf<IntCodes>): IntCodes;
+  dequantize(q: CodesOf<IntCodes>, qp: QParams, out?: FloatInput): Float32Array;
+  fakeQuantize(x: FloatInput, qp: QParams, out?: FloatInput): Float32Array;
+  fakeQuantizeGrad(x: FloatInput, qp: QParams, out?: FloatInput): Float32Array;
   /** [qmin, qmax] of qp */
   codeRange(qp: QParams): [number, number];
   calibrate(x: Float32Array, options?: CalibrateOptions): QParams & { scale: number; zeroPoint: number };
@@ -139,9 +149,9 @@ export interface Actq {
   error(reference: Float32Array, approx: Float32Array): ErrorMetrics;
 
   lut<N extends Name>(name: N, params: Params<N>, inQp: QParams, outQp: QParams | OutputQParamsPreset): Lut;
-  applyLut(lut: Lut | Int8Array | Uint8Array, q: Int8Array | Uint8Array, out?: Int8Array | Uint8Array): Int8Array | Uint8Array;
+  applyLut(lut: Lut | Int8Array | Uint8Array, q: CodesOf<Int8Array | Uint8Array>, out?: CodesOf<Int8Array | Uint8Array>): Int8Array | Uint8Array;
   lut16<N extends Name>(name: N, params: Params<N>, inQp: QParams, outQp: QParams | OutputQParamsPreset): Lut16;
-  applyLut16(lut: Lut16, q: Int16Array | Uint16Array, out?: Int16Array | Uint16Array): Int16Array | Uint16Array;
+  applyLut16(lut: Lut16, q: CodesOf<Int16Array | Uint16Array>, out?: CodesOf<Int16Array | Uint16Array>): Int16Array | Uint16Array;
   integerKernel(name: 'hard_sigmoid' | 'hard_swish', params: Params<'hard_sigmoid'> | null, inQp: QParams, outQp: QParams | OutputQParamsPreset): IntegerKernel;
 }
 

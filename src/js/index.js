@@ -15,22 +15,26 @@ import { installQuantization } from './quantize.js';
 /** Elements per scratch chunk: 64 KiB blocks stay in L2 while the kernel runs. */
 const CHUNK = 16384;
 
+const BUFFER_TYPES = [Float32Array, Int8Array, Uint8Array, Int16Array, Uint16Array];
+
 class ActqBuffer {
   #memory;
   #ptr;
-  constructor(memory, ptr, length, owner) {
+  constructor(memory, ptr, length, Type, owner) {
     this.#memory = memory;
     this.#ptr = ptr;
     this.length = length;
+    this.type = Type;
     this.owner = owner;
   }
   /** Address in wasm memory (0 once freed). */
   get ptr() { return this.#ptr; }
   get freed() { return this.#ptr === 0; }
-  /** A fresh Float32Array over the buffer: valid until the next call that may grow memory. */
+  get BYTES_PER_ELEMENT() { return this.type.BYTES_PER_ELEMENT; }
+  /** A fresh typed-array view of the buffer: valid until the next call that may grow memory. */
   get view() {
     if (this.#ptr === 0) throw new RangeError('buffer: used after free()');
-    return new Float32Array(this.#memory.buffer, this.#ptr, this.length);
+    return new this.type(this.#memory.buffer, this.#ptr, this.length);
   }
   free() {
     if (this.#ptr !== 0) this.owner._free(this.#ptr);
@@ -85,39 +89,41 @@ class Actq {
   /** Number of live allocations inside wasm (the two scratch blocks included). */
   liveAllocations() { return this.#wasm.actq_live_allocations(); }
 
-  /** A Float32Array-like buffer in wasm memory; pass it as x and/or out for zero-copy calls. */
-  alloc(n) {
+  /**
+   * A buffer of n elements in wasm memory, for zero-copy calls: Float32Array for
+   * activations and float data, Int8Array / Uint8Array / Int16Array / Uint16Array for codes.
+   */
+  alloc(n, Type = Float32Array) {
     if (!Number.isSafeInteger(n) || n < 0 || n > 0x3fffffff) {
       throw new RangeError(`alloc: n must be an integer in [0, 2^30), got ${n}`);
     }
-    return new ActqBuffer(this.#wasm.memory, this._malloc(n * 4), n, this);
+    if (!BUFFER_TYPES.includes(Type)) {
+      throw new TypeError(`alloc: type must be one of ${BUFFER_TYPES.map((T) => T.name).join(', ')}`);
+    }
+    return new ActqBuffer(this.#wasm.memory, this._malloc(n * Type.BYTES_PER_ELEMENT), n, Type, this);
   }
 
   isBuffer(v) { return v instanceof ActqBuffer && v.owner === this; }
 
-  /** Checks an input array: Float32Array, or a live buffer of this instance. */
-  _checkInput(x, what = 'x') {
-    if (this.isBuffer(x)) {
+  /** Checks an input array: a Type typed array, or a live buffer of this instance holding Type. */
+  _checkInput(x, what = 'x', Type = Float32Array) {
+    if (this.isBuffer(x) && x.type === Type) {
       if (x.freed) throw new RangeError(`${what}: buffer used after free()`);
-    } else if (!(x instanceof Float32Array)) {
-      throw new TypeError(`${what} must be a Float32Array or a buffer from alloc(), got ${typeName(x)}`);
+    } else if (!(x instanceof Type)) {
+      throw new TypeError(`${what} must be a ${Type.name} or a ${Type.name} buffer from alloc(), got ${typeName(x)}`);
     }
   }
-  /** Checks `out` against the length it must have; returns null when out is absent. */
+  /** Checks `out` against the type and length it must have; returns null when out is absent. */
   _checkOut(out, n, Type = Float32Array) {
     if (out === undefined || out === null) return null;
-    if (this.isBuffer(out) && Type === Float32Array) {
-      if (out.freed) throw new RangeError('out: buffer used after free()');
-    } else if (!(out instanceof Type)) {
-      throw new TypeError(`out must be a ${Type.name}${Type === Float32Array ? ' or a buffer from alloc()' : ''}, got ${typeName(out)}`);
-    }
+    this._checkInput(out, 'out', Type);
     if (out.length !== n) throw new RangeError(`out: length ${out.length} does not match the input length ${n}`);
     return out;
   }
 
   /**
-   * Runs kernel(srcPtr, dstPtr, count, start) over the n elements of x into out (both typed
-   * arrays of any element size, or buffers of this instance, which hold float32). Buffers are
+   * Runs kernel(srcPtr, dstPtr, count, start) over the n elements of x into out (typed
+   * arrays of any element size, or buffers of this instance). Buffers are
    * used in place; typed arrays stream through scratch blocks in wasm memory, chunk by chunk
    * (start = index of the chunk's first element). Returns out.
    */
@@ -128,14 +134,14 @@ class Actq {
       kernel(x.ptr, out.ptr, n, 0);
       return out;
     }
-    const inBytes = xBuf ? 4 : x.BYTES_PER_ELEMENT, outBytes = outBuf ? 4 : out.BYTES_PER_ELEMENT;
+    const inBytes = x.BYTES_PER_ELEMENT, outBytes = out.BYTES_PER_ELEMENT;
     const scratchIn = this.#scratch, scratchOut = inBytes === outBytes ? scratchIn : this.#scratch2;
     for (let i = 0; i < n; i += CHUNK) {
       const m = Math.min(CHUNK, n - i);
       let src = scratchIn;
-      if (xBuf) src = x.ptr + 4 * i;
+      if (xBuf) src = x.ptr + inBytes * i;
       else this.heapU8.set(new Uint8Array(x.buffer, x.byteOffset + i * inBytes, m * inBytes), scratchIn);
-      const dst = outBuf ? out.ptr + 4 * i : scratchOut;
+      const dst = outBuf ? out.ptr + outBytes * i : scratchOut;
       kernel(src, dst, m, i);
       if (!outBuf) {
         new Uint8Array(out.buffer, out.byteOffset + i * outBytes, m * outBytes)

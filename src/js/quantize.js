@@ -125,9 +125,7 @@ export function installQuantization(aq, wasm) {
 
   function codesToFloat(q, qp, out) {
     const L = normalizeQParams(qp);
-    if (!(q instanceof L.CodeArray)) {
-      throw new TypeError(`q must be a ${L.CodeArray.name} for ${L.normalized.bits}-bit ${L.normalized.signed ? 'signed' : 'unsigned'} codes, got ${q?.constructor?.name ?? describe(q)}`);
-    }
+    aq._checkInput(q, `q (${L.normalized.bits}-bit ${L.normalized.signed ? 'signed' : 'unsigned'} codes)`, L.CodeArray);
     checkSize(L, q.length, 'q');
     const result = aq._checkOut(out, q.length) ?? new Float32Array(q.length);
     return withLayout(L, (s, z) => stream(q, result, (src, dst, m, start) =>
@@ -362,8 +360,7 @@ export function installQuantization(aq, wasm) {
 
   aq.applyLut = (lut, q, out) => {
     const { bytes, signed, Out } = rawByteTable(lut);
-    const In = signed ? Int8Array : Uint8Array;
-    if (!(q instanceof In)) throw new TypeError(`applyLut: q must be an ${In.name} (the table's input codes), got ${q?.constructor?.name ?? describe(q)}`);
+    aq._checkInput(q, "applyLut: q (the table's input codes)", signed ? Int8Array : Uint8Array);
     const result = aq._checkOut(out, q.length, Out) ?? new Out(q.length);
     const table = aq._malloc(256);
     try {
@@ -396,7 +393,7 @@ export function installQuantization(aq, wasm) {
       throw new TypeError('applyLut16: expected a table from lut16()');
     }
     const inL = normalizeQParams(lut.inQp, 'lut.inQp'), outL = normalizeQParams(lut.outQp, 'lut.outQp');
-    if (!(q instanceof inL.CodeArray)) throw new TypeError(`applyLut16: q must be an ${inL.CodeArray.name}, got ${q?.constructor?.name ?? describe(q)}`);
+    aq._checkInput(q, 'applyLut16: q', inL.CodeArray);
     const result = aq._checkOut(out, q.length, outL.CodeArray) ?? new outL.CodeArray(q.length);
     const knots = aq._malloc(257 * 4);
     try {
@@ -446,7 +443,7 @@ export function installQuantization(aq, wasm) {
     return {
       name, inQp: inL.normalized, outQp: outL.normalized, ...fixed,
       apply(q, out) {
-        if (!(q instanceof In)) throw new TypeError(`integerKernel.apply: q must be an ${In.name}, got ${q?.constructor?.name ?? describe(q)}`);
+        aq._checkInput(q, 'integerKernel.apply: q', In);
         const result = aq._checkOut(out, q.length, Out) ?? new Out(q.length);
         return stream(q, result, run);
       },
