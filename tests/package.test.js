@@ -29,7 +29,9 @@ test('npm pack installs into an empty project where import { load } from "actq" 
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
     sh('npm', ['install', '--no-audit', '--no-fund', '--offline', join(dir, tarball)], app);
     writeFileSync(join(app, 'main.mjs'), `
-      import { load } from 'actq';
+      import { load, VERSION } from 'actq';
+      import { readFileSync } from 'node:fs';
+      if (VERSION !== JSON.parse(readFileSync('node_modules/actq/package.json', 'utf8')).version) throw new Error('VERSION');
       const aq = await load();
       const scalar = await load({ simd: false });
       const y = aq.forward('hard_sigmoid', Float32Array.of(-3, 0, 1), 'pytorch');

@@ -368,6 +368,10 @@ test('bad qparams and arrays: TypeError / RangeError naming the culprit, nothing
   assert.throws(() => aq.applyLut(new Int8Array(10), new Int8Array(4)), RangeError);
   assert.throws(() => aq.applyLut(aq.lut('tanh', null, { scale: 0.1 }, 'tflite-tanh'), new Uint8Array(4)), TypeError);
   assert.throws(() => aq.integerKernel('sigmoid', null, { scale: 0.1 }, 'tflite-logistic'), RangeError);
+  assert.throws(() => aq.lut('prelu', { alpha: [0.1, 0.2] }, { scale: 0.1 }, 'tflite-tanh'), /per channel/);
+  assert.throws(() => aq.lut('rrelu', { training: true }, { scale: 0.1 }, 'tflite-tanh'), /training/);
+  assert.throws(() => aq.lut16('rrelu', { training: true }, { scale: 0.1, bits: 16 }, { scale: 0.1, bits: 16 }), /training/);
+  assert.equal(aq.lut('prelu', { alpha: [0.1] }, { scale: 0.1 }, 'tflite-tanh').table.length, 256);
   assert.throws(() => aq.error(x, Float32Array.of(1)), RangeError);
   assert.throws(() => aq.error(x, [1, 2, 3, 4]), TypeError);
   for (let i = 0; i < 20000; i++) {

@@ -156,4 +156,6 @@ export interface Actq {
 }
 
 export function load(options?: { simd?: boolean }): Promise<Actq>;
+/** The package version. */
+export const VERSION: string;
 export function simdSupported(): boolean;

@@ -12,6 +12,9 @@ import { instantiate, simdSupported } from './loader.js';
 import { readRegistry, resolveParams, parameterError } from './registry.js';
 import { installQuantization } from './quantize.js';
 
+/** The package version (tests check it against package.json). */
+export const VERSION = '0.1.0';
+
 /** Elements per scratch chunk: 64 KiB blocks stay in L2 while the kernel runs. */
 const CHUNK = 16384;
 

@@ -3,6 +3,8 @@
 // elementwise work runs in wasm (src/c/quantize.c, src/c/lut.c); this module validates
 // arguments, lays out per-channel parameters and builds tables from the float kernels.
 
+import { paramsObject } from './registry.js';
+
 const ROUNDINGS = ['half_even', 'half_away', 'half_up'];
 const CODE_TYPES = [Int8Array, Uint8Array, Int16Array, Uint16Array]; // index = C storage kind
 const METHODS = ['minmax', 'percentile', 'mse', 'entropy'];
@@ -319,6 +321,18 @@ export function installQuantization(aq, wasm) {
     return codes;
   }
 
+  /** A table holds one function of the input value; per-channel slopes and per-element
+   *  noise depend on the element's position instead. */
+  function checkTabulable(entry, params, what) {
+    const p = paramsObject(entry, params);
+    if (entry.name === 'prelu' && p.alpha.length > 1) {
+      throw new RangeError(`${what}: prelu with one slope per channel depends on the element's channel; build one table per channel`);
+    }
+    if (entry.name === 'rrelu' && p.training) {
+      throw new RangeError(`${what}: rrelu in training mode draws a slope per element; tables need training: false`);
+    }
+  }
+
   /** f over the given input codes, quantized with outQp: dequantize -> forward -> quantize. */
   function tableOf(name, params, inQp, outQp, codes) {
     const y = aq.forward(name, aq.dequantize(codes, inQp), params);
@@ -331,8 +345,9 @@ export function installQuantization(aq, wasm) {
     if (inL.normalized.bits > 8 || outL.normalized.bits > 8) {
       throw new RangeError('lut: inQp.bits and outQp.bits must be <= 8 (use lut16 for 16-bit codes)');
     }
+    checkTabulable(entry, params, 'lut');
     const table = tableOf(entry.name, params, inL.normalized, outL.normalized, allCodes(inL, 'lut'));
-    return { name: entry.name, params: resolvedParams(entry, params), inQp: inL.normalized, outQp: outL.normalized, table };
+    return { name: entry.name, params: paramsObject(entry, params), inQp: inL.normalized, outQp: outL.normalized, table };
   };
 
   // 256 bytes indexed by the raw byte of an input code; codes outside [qmin, qmax] (possible
@@ -377,6 +392,7 @@ export function installQuantization(aq, wasm) {
     const inL = normalizeQParams(inQp, 'inQp'), outL = normalizeQParams(outQParams(outQp), 'outQp');
     if (inL.normalized.bits <= 8) throw new RangeError('lut16: inQp.bits must be in [9, 16] (use lut for 8-bit codes)');
     if (inL.channels !== 1 || outL.channels !== 1) throw new RangeError('lut16: integer tables need per-tensor qparams');
+    checkTabulable(entry, params, 'lut16');
     const shift = inL.normalized.bits - 8;
     // knot inputs as floats: the last knot lies one step past qmax, so dequantize in JS
     // the same way the kernel does ((q - zp) * scale in float32) and run the float kernel
@@ -385,7 +401,7 @@ export function installQuantization(aq, wasm) {
     const y = aq.forward(entry.name, x, params);
     // 16-bit knots even for narrower outputs: the kernel clamps after interpolating
     const table = aq.quantize(y, { ...outL.normalized, bits: 16 });
-    return { name: entry.name, params: resolvedParams(entry, params), inQp: inL.normalized, outQp: outL.normalized, table, shift };
+    return { name: entry.name, params: paramsObject(entry, params), inQp: inL.normalized, outQp: outL.normalized, table, shift };
   };
 
   aq.applyLut16 = (lut, q, out) => {
@@ -421,7 +437,7 @@ export function installQuantization(aq, wasm) {
     if (name === 'hard_sigmoid') {
       const entry = aq.activation('hard_sigmoid');
       aq._withParams(entry, params, () => {}); // validates params
-      const p = resolvedParams(entry, params);
+      const p = paramsObject(entry, params);
       const M = (p.slope * sin) / sout;
       const shift = fixedShift(M, Math.abs(p.offset / sout), 30);
       const m = Math.round(M * 2 ** shift), bias = Math.round((p.offset / sout) * 2 ** shift);
@@ -462,19 +478,6 @@ function fixedShift(M, biasMagnitude, maxShift) {
 function roundHalfEven(v) {
   const r = Math.round(v);
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** The params object of a call: defaults, preset, then given values (for table metadata). */
-function resolvedParams(entry, params) {
-  if (typeof params === 'string') params = { preset: params };
-  const out = {};
-  for (const p of entry.params) out[p.name] = p.default;
-  if (params?.preset) {
-    const { doc, ...values } = entry.presets[params.preset];
-    Object.assign(out, values);
-  }
-  for (const [k, v] of Object.entries(params ?? {})) if (k !== 'preset') out[k] = v;
-  return out;
 }
 
 /** KL(P || Q) for a threshold at bin i (TensorRT entropy calibration): P = hist[0, i) with

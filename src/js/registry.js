@@ -89,6 +89,14 @@ export function resolveParams(entry, params) {
   return { scalars, arrays };
 }
 
+/** params as a { name: value } object (defaults, preset, then given values), e.g. for table
+ *  metadata. Unknown names and presets throw as in resolveParams; ranges are checked in C. */
+export function paramsObject(entry, params) {
+  const { scalars, arrays } = resolveParams(entry, params);
+  return Object.fromEntries(entry.params.map((p, k) => [p.name,
+    p.kind === 'array' ? Array.from(arrays[k]) : p.kind === 'boolean' ? scalars[k] !== 0 : scalars[k]]));
+}
+
 /** The RangeError for parameter k, as reported by the C validator. */
 export function parameterError(entry, k, resolved) {
   const p = entry.params[k];
