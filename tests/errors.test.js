@@ -32,13 +32,13 @@ test('RangeErrors name the activation, preset or parameter; out is left untouche
   for (const slope of [NaN, Infinity, -Infinity, 0, -1, 11]) {
     throwsNothingWritten(() => aq.forward('hard_sigmoid', x, { slope }, out), RangeError, /hard_sigmoid: parameter 'slope'/, out);
   }
-  throwsNothingWritten(() => aq.derivative('hard_tanh', x, { min_val: 1, max_val: -1 }, out), RangeError, /'max_val'/, out);
+  throwsNothingWritten(() => aq.derivative('hard_tanh', x, { min_val: 1, max_val: -1 }, out), RangeError, /'max_val' = -1 conflicts with min_val = 1/, out);
   throwsNothingWritten(() => aq.forward('rrelu', x, { lower: 0.5, upper: 0.2 }, out), RangeError, /'upper'/, out);
   throwsNothingWritten(() => aq.forward('rrelu', x, { seed: 1.5 }, out), RangeError, /'seed'.*integer/, out);
   throwsNothingWritten(() => aq.forward('prelu', x, { alpha: [] }, out), RangeError, /'alpha'/, out);
   throwsNothingWritten(() => aq.forward('prelu', x, { alpha: [0.1, NaN] }, out), RangeError, /'alpha'/, out);
   throwsNothingWritten(() => aq.forward('prelu', x, { inner: 0 }, out), RangeError, /'inner'/, out);
-  throwsNothingWritten(() => aq.forward('apl', x, { a: [1, 2], b: [0] }, out), RangeError, /apl: parameter/, out);
+  throwsNothingWritten(() => aq.forward('apl', x, { a: [1, 2], b: [0] }, out), RangeError, /apl: parameter 'b' = \[0\] conflicts with a = \[1, 2\]/, out);
   throwsNothingWritten(() => aq.forward('relu', x, null, new Float32Array(2)), RangeError, /out: length 2/);
   assert.throws(() => aq.alloc(-1), RangeError);
   assert.throws(() => aq.alloc(1.5), RangeError);

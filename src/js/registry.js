@@ -97,12 +97,20 @@ export function paramsObject(entry, params) {
     p.kind === 'array' ? Array.from(arrays[k]) : p.kind === 'boolean' ? scalars[k] !== 0 : scalars[k]]));
 }
 
-/** The RangeError for parameter k, as reported by the C validator. */
+/** The RangeError for parameter k, as reported by the C validator: out of its own range,
+ *  or (when it is within range) breaking a rule between parameters, stated in its doc. */
 export function parameterError(entry, k, resolved) {
   const p = entry.params[k];
-  const value = p.kind === 'array' ? `[${Array.from(resolved.arrays[k]).join(', ')}]` : resolved.scalars[k];
+  const show = (j) => (entry.params[j].kind === 'array' ? `[${Array.from(resolved.arrays[j]).join(', ')}]` : resolved.scalars[j]);
+  const values = p.kind === 'array' ? Array.from(resolved.arrays[k]) : [resolved.scalars[k]];
+  const integral = p.kind === 'integer' || p.kind === 'boolean';
+  const inRange = values.length > 0 && values.every((v) => v >= p.min && v <= p.max && (!integral || Number.isInteger(v)));
+  if (inRange) {
+    const others = entry.params.flatMap((q, j) => (j === k ? [] : [`${q.name} = ${show(j)}`]));
+    return new RangeError(`${entry.name}: parameter '${p.name}' = ${show(k)} conflicts with ${others.join(', ')}: ${p.doc}`);
+  }
   const range = p.kind === 'array' ? `non-empty, elements in [${p.min}, ${p.max}]`
     : p.kind === 'integer' ? `an integer in [${p.min}, ${p.max}]`
     : p.kind === 'boolean' ? 'true or false' : `finite, in [${p.min}, ${p.max}]`;
-  return new RangeError(`${entry.name}: parameter '${p.name}' = ${value} is invalid: must be ${range} (${p.doc})`);
+  return new RangeError(`${entry.name}: parameter '${p.name}' = ${show(k)} is invalid: must be ${range} (${p.doc})`);
 }

@@ -1,0 +1,151 @@
+// Every number the page shows comes from here, and every one is computed by the actq wasm
+// module: the activation, its derivative, calibration, fake quantization, the STE mask, the
+// error metrics, the LUT and the integer kernel. The page itself only subtracts (error =
+// quantized - float) and multiplies (STE gradient = mask * f').
+
+import { FIXED_QPARAMS, PAIRS } from './state.js';
+
+/** Output qparams for y: a framework's fixed ones, or calibrated on y at `bits`. */
+export function outputQParams(aq, y, quant, bits) {
+  if (FIXED_QPARAMS.includes(quant.out)) {
+    return aq.outputQParams(quant.out, { signed: quant.signed, rounding: quant.rounding });
+  }
+  return aq.calibrate(y, {
+    bits, signed: quant.signed, symmetric: quant.symmetric, rounding: quant.rounding,
+    method: quant.out, percentile: quant.percentile,
+  });
+}
+
+/** 8-bit input qparams covering the plotted input range (min/max over the grid). Rounding is
+ *  left at its default: a table enumerates input codes, input rounding never enters it. */
+export function inputQParams(aq, x, quant) {
+  return aq.calibrate(x, { bits: 8, signed: quant.signed, symmetric: quant.symmetric, method: 'minmax' });
+}
+
+/** The params argument for table APIs: null when the activation takes none, and a one-element
+ *  list as a plain number -- how the CLI spells it, so the exported files are byte-identical. */
+function paramsOf(aq, s) {
+  if (aq.activation(s.name).params.length === 0) return null;
+  return Object.fromEntries(Object.entries(s.params).map(([k, v]) => [k, Array.isArray(v) && v.length === 1 ? v[0] : v]));
+}
+
+/**
+ * The 8-bit LUT of series s, as exported: input qparams from the plotted range, output
+ * qparams as on the charts but at 8 bits (a fixed preset is 8-bit already).
+ */
+export function lutFor(aq, x, y, s, quant) {
+  const inQp = inputQParams(aq, x, quant);
+  const outQp = outputQParams(aq, y, quant, 8);
+  return aq.lut(s.name, paramsOf(aq, s), inQp, outQp);
+}
+
+/** Every input code of qp, as the typed array the integer APIs take. */
+function allCodes(aq, qp) {
+  const [lo, hi] = aq.codeRange(qp);
+  const codes = qp.signed === false ? new Uint8Array(hi - lo + 1) : new Int8Array(hi - lo + 1);
+  for (let k = 0; k < codes.length; k++) codes[k] = lo + k;
+  return codes;
+}
+
+/** Integer-only kernel vs the float-built LUT over all 8-bit codes: { codes, differ, maxLsb }. */
+function integerPath(aq, lut, s) {
+  const codes = allCodes(aq, lut.inQp);
+  const kernel = aq.integerKernel(s.name, paramsOf(aq, s), lut.inQp, lut.outQp);
+  const a = kernel.apply(codes);
+  const b = aq.applyLut(lut, codes);
+  let differ = 0, maxLsb = 0;
+  for (let k = 0; k < codes.length; k++) {
+    const d = Math.abs(a[k] - b[k]);
+    if (d) differ++;
+    if (d > maxLsb) maxLsb = d;
+  }
+  return { codes: codes.length, differ, maxLsb };
+}
+
+const message = (e) => (e instanceof Error ? e.message : String(e));
+
+export function createEngine(aq) {
+  let x = new Float32Array(0);
+  let gridKey = '';
+  const pools = []; // per series slot: reused output arrays, so a frame allocates no big arrays
+
+  function grid([lo, hi], n) {
+    const key = `${lo},${hi},${n}`;
+    if (key !== gridKey) {
+      gridKey = key;
+      x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = lo + ((hi - lo) * i) / (n - 1);
+    }
+    return x;
+  }
+
+  function pool(i, n) {
+    if (pools[i]?.y.length !== n) {
+      pools[i] = { y: 0, dy: 0, yq: 0, mask: 0, err: 0, ste: 0 };
+      for (const k of Object.keys(pools[i])) pools[i][k] = new Float32Array(n);
+    }
+    return pools[i];
+  }
+
+  /** Computes everything the charts and readouts show for `state`. */
+  function run(state) {
+    const quant = state.quant;
+    const xs = grid(state.x, state.n);
+    const n = xs.length;
+    const series = state.series.map((s, i) => {
+      const r = { index: i, name: s.name, params: s.params, ok: false, problem: '' };
+      const b = pool(i, n);
+      try {
+        aq.forward(s.name, xs, s.params, b.y);
+        aq.derivative(s.name, xs, s.params, b.dy);
+      } catch (e) {
+        r.problem = message(e);
+        return r;
+      }
+      r.ok = true;
+      r.y = b.y;
+      r.dy = b.dy;
+      if (!quant.on) return r;
+      try {
+        r.qp = outputQParams(aq, b.y, quant, quant.bits);
+        aq.fakeQuantize(b.y, r.qp, b.yq);
+        aq.fakeQuantizeGrad(b.y, r.qp, b.mask);
+        for (let k = 0; k < n; k++) {
+          b.err[k] = b.yq[k] - b.y[k];
+          b.ste[k] = b.mask[k] * b.dy[k];
+        }
+        r.yq = b.yq;
+        r.err = b.err;
+        r.ste = b.ste;
+        r.metrics = aq.error(b.y, b.yq);
+      } catch (e) {
+        r.problem = `quantization: ${message(e)}`;
+      }
+      return r;
+    });
+
+    // hard vs smooth: the first shown smooth partner of each hard function
+    for (const r of series) {
+      const partner = PAIRS[r.name];
+      if (!partner || !r.ok) continue;
+      const smooth = series.find((o) => o.name === partner && o.ok);
+      if (smooth) r.vsSmooth = { name: partner, index: smooth.index, maxAbs: aq.error(smooth.y, r.y).maxAbs };
+    }
+
+    // integer-only kernels vs the float-built LUT, at 8 bits
+    if (quant.on) {
+      for (const r of series) {
+        if (!r.ok || (r.name !== 'hard_sigmoid' && r.name !== 'hard_swish')) continue;
+        try {
+          const lut = lutFor(aq, xs, r.y, state.series[r.index], quant);
+          r.integer = integerPath(aq, lut, state.series[r.index]);
+        } catch (e) {
+          r.integer = { problem: message(e) };
+        }
+      }
+    }
+    return { x: xs, n, quant, series };
+  }
+
+  return { run };
+}
