@@ -4,7 +4,6 @@
 //   /actq/            src/js/                   the package, imported as 'actq' through an import map
 //   /vendor/chart.js/ node_modules/chart.js/dist/  Chart.js (ESM) from npm
 //   /vendor/kurkle-color/ node_modules/@kurkle/color/dist/  its one dependency
-//   /actq/package.json  package.json             actq's version, recorded in the page's exports
 // Nothing else on disk is reachable: every request path is resolved inside one of these roots.
 // PORT picks the port (default 8080; 0 = any free port).
 import { createServer } from 'node:http';
@@ -14,10 +13,6 @@ import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** Single files outside the roots: the package manifest (the page records actq's version in
- *  its exports, as the CLI does). */
-const FILES = new Map([['/actq/package.json', join(root, 'package.json')]]);
 
 /** URL prefix -> directory; the first matching prefix wins (most specific first). */
 const ROOTS = [
@@ -51,7 +46,6 @@ export function resolveRequest(pathname) {
     return null; // malformed %-escape
   }
   if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  if (FILES.has(decoded)) return FILES.get(decoded);
   for (const [prefix, dir] of ROOTS) {
     if (!decoded.startsWith(prefix)) continue;
     let rest = decoded.slice(prefix.length);

@@ -360,7 +360,6 @@ test('the server: MIME types, the package and Chart.js from disk, nothing outsid
     ['/actq/index.js', 200, /^text\/javascript/],
     ['/actq/export.js', 200, /^text\/javascript/],
     ['/actq/wasm/actq.simd.wasm', 200, /^application\/wasm$/],
-    ['/actq/package.json', 200, /^application\/json/],
     ['/vendor/chart.js/chart.js', 200, /^text\/javascript/],
     ['/vendor/kurkle-color/color.esm.js', 200, /^text\/javascript/],
   ];
@@ -369,8 +368,6 @@ test('the server: MIME types, the package and Chart.js from disk, nothing outsid
     assert.equal(r.status, status, path);
     assert.match(r.type, type, path);
   }
-  const pkg = JSON.parse((await rawGet('/actq/package.json')).body);
-  assert.equal(pkg.name, 'actq');
   for (const path of ['/../package.json', '/actq/../../package.json', '/actq/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/etc/passwd',
     '/vendor/chart.js/..%2f..%2f..%2fpackage.json', '/..%5c..%5cpackage.json', '/index.html%00.js', '/nope.html', '/actq/']) {
     const r = await rawGet(path);

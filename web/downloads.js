@@ -7,13 +7,6 @@ import { lutToC, lutToJson, lutToCsv } from 'actq/export';
 import { lutFor } from './compute.js';
 import { presetOf, FIXED_QPARAMS } from './state.js';
 
-/** actq's version, recorded in the exports as the CLI does (package.json next to the package). */
-export async function packageVersion() {
-  const response = await fetch(new URL('package.json', import.meta.resolve('actq')));
-  if (!response.ok) throw new Error(`cannot read actq's package.json: HTTP ${response.status}`);
-  return (await response.json()).version;
-}
-
 export function download(filename, data, type) {
   const url = typeof data === 'string' && data.startsWith('data:') ? data : URL.createObjectURL(new Blob([data], { type }));
   const a = document.createElement('a');

@@ -1,7 +1,7 @@
 // The page: loads actq like any user, keeps one state object (mirrored in the URL), and
 // redraws everything at most once per animation frame, however many input events arrive.
 
-import { load } from 'actq';
+import { load, VERSION } from 'actq';
 import { fromQuery, toQuery, makeSeries, presetOf, lutIndex, COMPARISONS } from './state.js';
 import { seriesPanel } from './series.js';
 import { settingsPanel } from './settings.js';
@@ -12,15 +12,15 @@ import { errorChart } from './charts/error.js';
 import { readoutsView } from './readouts.js';
 import { readTheme, onThemeChange } from './theme.js';
 import { fillSelect } from './controls.js';
-import { packageVersion, download, lutExport, dataJson, dataCsv, chartsPng } from './downloads.js';
+import { download, lutExport, dataJson, dataCsv, chartsPng } from './downloads.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
 
-let aq, version;
+const version = VERSION;
+let aq;
 try {
   aq = await load();
-  version = await packageVersion();
 } catch (err) {
   $('build').textContent = 'not loaded';
   status(`Cannot load actq: ${err.message}. \`npm start\` builds the wasm before serving.`);
