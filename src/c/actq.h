@@ -51,6 +51,7 @@ typedef struct {
   uint32_t npresets;
   actq_kernel forward, derivative;
   int (*check)(const actq_args*); /* cross-parameter rule: index of the bad one, or -1 */
+  actq_kernel fast; /* optional forward of the 'fast' accuracy tier: abs error <= 2^-14 */
 } actq_activation;
 
 extern const actq_activation actq_activations[];

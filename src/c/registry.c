@@ -67,6 +67,13 @@ ACTQ_EXPORT void actq_forward(uint32_t id, const float* x, float* y, size_t n) {
 ACTQ_EXPORT void actq_derivative(uint32_t id, const float* x, float* y, size_t n) {
   act(id)->derivative(n, x, y, &g_args);
 }
+/* The 'fast' accuracy tier (abs error <= 2^-14): its own kernel where the table has one,
+ * else the precise forward. */
+ACTQ_EXPORT uint32_t actq_has_fast(uint32_t id) { return act(id)->fast != 0; }
+ACTQ_EXPORT void actq_forward_fast(uint32_t id, const float* x, float* y, size_t n) {
+  const actq_activation* a = act(id);
+  (a->fast ? a->fast : a->forward)(n, x, y, &g_args);
+}
 
 /* Allocations are counted so tests can check that the heap returns to its baseline. */
 static uint32_t g_live_allocations;

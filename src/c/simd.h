@@ -132,8 +132,30 @@ V_INLINE vd d_max(vd a, vd b) { V_OPAQUE(b); return a < b ? b : a; }
 #define V_HORNER(x, c, n) v_horner_((x), (c), (n))
 V_INLINE vf v_horner_(vf x, const float* c, int n) {
   vf p = v_set(c[n - 1]);
+#pragma clang loop unroll(full) /* constant n: straight-line code even at -O2 */
   for (int i = n - 2; i >= 0; --i) p = v_add(v_mul(p, x), v_set(c[i]));
   return p;
 }
+
+
+/* ---- appended: cheap sign-bit operations (V8 materializes the masks of f32x4.abs/neg
+ * with two instructions at every use; an and/or/xor with a splatted constant is one) ---- */
+#if defined(__wasm_simd128__)
+V_INLINE vf v_or_sign(vf a) { return wasm_v128_or(a, wasm_f32x4_splat(-0.0f)); }        /* -|a| */
+V_INLINE vf v_sign_of(vf a) { return wasm_v128_and(a, wasm_f32x4_splat(-0.0f)); }       /* a & sign */
+V_INLINE vf v_xor(vf a, vf b) { return wasm_v128_xor(a, b); }
+V_INLINE vf v_or(vf a, vf b) { return wasm_v128_or(a, b); }
+V_INLINE vf v_and_mask(vm m, vf a) { return wasm_v128_and(a, m); }                      /* m ? a : +0 */
+V_INLINE vf v_andnot_mask(vm m, vf a) { return wasm_v128_andnot(a, m); }                /* m ? +0 : a */
+V_INLINE vi i_shr_s(vi a, int n) { return wasm_i32x4_shr(a, n); }
+#else
+V_INLINE vf v_or_sign(vf a) { return -__builtin_fabsf(a); }
+V_INLINE vf v_sign_of(vf a) { return __builtin_copysignf(0.0f, a); }
+V_INLINE vf v_xor(vf a, vf b) { return v_from_bits(v_bits(a) ^ v_bits(b)); }
+V_INLINE vf v_or(vf a, vf b) { return v_from_bits(v_bits(a) | v_bits(b)); }
+V_INLINE vf v_and_mask(vm m, vf a) { return v_from_bits(v_bits(a) & m); }
+V_INLINE vf v_andnot_mask(vm m, vf a) { return v_from_bits(v_bits(a) & ~m); }
+V_INLINE vi i_shr_s(vi a, int n) { return (vi)((int32_t)a >> n); }
+#endif
 
 #endif

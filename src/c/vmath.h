@@ -120,4 +120,114 @@ V_INLINE vf v_gauss(vf x, vf* pdf) {
   return v_sel(v_le(v_abs(x), v_set(1.0f)), central, outer);
 }
 
+
+/* ---- select-free exp for the forward kernels ------------------------------------------
+ * For z in [-88, 0.35]: n = round(z log2 e) is in [-127, 0] and 2^n is built from the bits
+ * of n + 127 >= 0. n = -127 gives exactly +0, so exp flushes to zero below about -87.7
+ * without a compare and select; callers clamp z to [-88, ...]. */
+#define EXP_FLUSH_MIN -88.0f
+
+/* z = n ln2 + r, |r| <= ln2/2; returns r and sets *s = 2^n. rr2: two-constant Cody-Waite
+ * (r exact to ~2^-33 |n|); rr1: one constant, two instructions less, r off by 1.9e-9 |n|:
+ * enough where exp(z) is added to larger terms (expm1 in tanh and elu) or where large |n|
+ * only occur for results below the 1e-3 of the ULP metric (sigmoid). */
+V_INLINE vf v_exp_rr2(vf z, vf* s) {
+  const vf t = v_add(v_mul(z, v_set(LOG2E)), v_set(EXP_MAGIC));
+  *s = v_from_bits(i_shl(v_bits(t), 23));
+  const vf n = v_sub(t, v_set(EXP_MAGIC));
+  return v_sub(v_sub(z, v_mul(n, v_set(LN2_HI))), v_mul(n, v_set(LN2_LO)));
+}
+V_INLINE vf v_exp_rr1(vf z, vf* s) {
+  const vf t = v_add(v_mul(z, v_set(LOG2E)), v_set(EXP_MAGIC));
+  *s = v_from_bits(i_shl(v_bits(t), 23));
+  return v_sub(z, v_mul(v_sub(t, v_set(EXP_MAGIC)), v_set(0x1.62e430p-1f)));
+}
+
+/* exp(r) = 1 + r P(r) on |r| <= ln2/2, P degree 4: minimax rel err 9.2e-8
+ * (tools/fit_remez.py); exp = s + (s r) P(r) */
+static const float EXP_P5[5] = { 0x1.fffff6p-1f, 0x1.fffdc4p-2f, 0x1.555a8ap-3f, 0x1.573accp-5f, 0x1.0f992ep-7f };
+V_INLINE vf v_exp_p5(vf s, vf r) { return v_add(s, v_mul(v_mul(s, r), V_HORNER(r, EXP_P5, 5))); }
+/* degree 6: exp = s + s (r + r^2 Q(r)), EXPM1_Q (rel err 2.3e-8) */
+V_INLINE vf v_exp_expm1_q(vf s, vf r) {
+  return v_add(s, v_mul(s, v_add(r, v_mul(v_mul(r, r), V_HORNER(r, EXPM1_Q, 5)))));
+}
+
+/* sigmoid(x) = (x < 0 ? e : 1) / (1 + e), e = exp(-|x|). The numerator is
+ * max(e, x >= 0 ? 1 : 0); *den = 1 + e. e: rr1 and degree 5 (sigmoid: 3.2 ULP, as XNNPACK's
+ * rr2-p5), or for x sigmoid(x), whose relative error extends to the tiny values of larger
+ * |x|, rr2 and degree 6 (silu: 2.9 ULP). */
+V_INLINE vf v_sigmoid_num(vf x, vf* den, int for_silu) {
+  vf s;
+  const vf z = v_max(v_or_sign(x), v_set(EXP_FLUSH_MIN));
+  const vf r = for_silu ? v_exp_rr2(z, &s) : v_exp_rr1(z, &s);
+  const vf e = for_silu ? v_exp_expm1_q(s, r) : v_exp_p5(s, r);
+  *den = v_add(v_set(1.0f), e);
+  return v_max(e, v_andnot_mask(i_shr_s(v_bits(x), 31), v_set(1.0f)));
+}
+V_INLINE vf v_sigmoid_rr1_p5(vf x) {
+  vf den;
+  const vf num = v_sigmoid_num(x, &den, 0);
+  return v_div(num, den);
+}
+
+/* -expm1(z) for z in [-17.5, 0] (clamped; expm1 is -1 in float below -17.3):
+ * (1 - s) - s p, p = expm1(r) = r + r^2 Q(r) (degree 6, EXPM1_Q), rr1 */
+V_INLINE vf v_neg_expm1_rr1(vf z) {
+  vf s;
+  const vf r = v_exp_rr1(v_max(z, v_set(-17.5f)), &s);
+  const vf p = v_add(r, v_mul(v_mul(r, r), V_HORNER(r, EXPM1_Q, 5)));
+  return v_sub(v_sub(v_set(1.0f), s), v_mul(s, p));
+}
+
+/* tanh(x) = sign(x) m / (2 - m), m = -expm1(-2|x|) in [0, 1]: odd (keeps -0), 1 at +-inf */
+V_INLINE vf v_tanh_expm1_rr1(vf x) {
+  const vf m = v_neg_expm1_rr1(v_or_sign(v_add(x, x)));
+  return v_or(v_div(m, v_sub(v_set(2.0f), m)), v_sign_of(x));
+}
+
+/* gelu(x) = x Phi(x) = max(x, 0) - a Phi(-a), a = |x|, from the upper tail
+ *   Phi(-a) = exp(-a^2/2) H(a),  H = P(a) / Q(a) rational 3/4 on [0, 5.5], Q monic (in -a),
+ *   rel err 8.6e-8 (tools/fit_remez.py).
+ * exp(-a^2/2) takes its argument exactly: a = h + l with h the top 12 bits of a, so
+ * -h^2/2 is exact in float and exp(-a^2/2) = exp(-h^2/2 - l (h + l/2)), the small second
+ * term added to the reduced argument (rr1: the error 1.9e-9 n of one-constant reduction
+ * is below 0.3 ULP where |gelu| >= 1e-3). a is clamped to 13.25, where exp flushes to 0; above
+ * 5.5 (Phi(-a) a < 1.1e-7) H is extrapolated, its error there far below the bound. */
+static const float GELU_P[4] = { 0x1.e0d36ap+3f, -0x1.3ea156p+3f, 0x1.8b5a6ap+1f, -0x1.9839e6p-2f };
+static const float GELU_Q[4] = { 0x1.e0d36ap+4f, -0x1.5f22dep+5f, 0x1.a2c56p+4f, -0x1.ee536ap+2f }; /* + na^4 */
+V_INLINE vf v_gelu_rat34(vf x) {
+  const vf na = v_max(v_or_sign(x), v_set(-13.25f)); /* -min(|x|, 13.25) */
+  /* the tail from |x| >= 2^-30 (Phi(-2^-30) is 1/2 in float): below, h^2 and l h would be
+   * subnormal, which x86 computes some 100 times slower */
+  const vf nt = v_min(na, v_set(-0x1p-30f));
+  const vf h = v_from_bits(i_and(v_bits(nt), i_set((int32_t)0xfffff000)));
+  const vf l = v_sub(nt, h);
+  const vf hi = v_mul(v_mul(h, v_set(-0.5f)), h);
+  const vf lo = v_mul(l, v_add(h, v_mul(l, v_set(0.5f)))); /* hi - lo = -na^2 / 2 */
+  vf s;
+  const vf r = v_sub(v_exp_rr1(hi, &s), lo);
+  const vf e = v_exp_p5(s, r);
+  vf q = v_add(nt, v_set(GELU_Q[3])); /* Q is monic */
+#pragma clang loop unroll(full)
+  for (int i = 2; i >= 0; --i) q = v_add(v_mul(q, nt), v_set(GELU_Q[i]));
+  const vf tail = v_mul(e, v_div(V_HORNER(nt, GELU_P, 4), q));
+  return v_add(v_max(x, v_set(0.0f)), v_mul(na, tail));
+}
+
+
+/* ---- the 'fast' accuracy tier: absolute error <= 2^-14 = 6.1e-5 ------------------------ */
+
+/* gelu = max(x, 0) - a Phi(-a), a = min(|x|, 4.5), with Phi(-a) = 1/2 - a R(a^2) and R a
+ * rational 3/3 fitted for the absolute error of a Phi(-a) on [0, 4.5]: 1.3e-5, beyond 4.5
+ * too (a Phi(-a) < 1.6e-5 there) (tools/fit_remez.py). 23 instructions against the precise
+ * kernel's 48: no exp, no argument splitting. */
+static const float GELU_FAST_P[4] = { 0x1.9881dep-2f, 0x1.c0a754p-6f, 0x1.f64bdep-9f, 0x1.17a632p-15f };
+static const float GELU_FAST_Q[4] = { 0x1.0p+0f, 0x1.e1dd38p-3f, 0x1.860c16p-6f, 0x1.31df56p-10f };
+V_INLINE vf v_gelu_fast_rat33(vf x) {
+  const vf na = v_max(v_or_sign(x), v_set(-4.5f)); /* -a */
+  const vf u = v_mul(na, na);
+  const vf r = v_div(V_HORNER(u, GELU_FAST_P, 4), V_HORNER(u, GELU_FAST_Q, 4));
+  return v_add(v_max(x, v_set(0.0f)), v_mul(na, v_add(v_set(0.5f), v_mul(na, r)))); /* - a Phi(-a) */
+}
+
 #endif

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Minimax fits (linear Remez exchange, mpmath) for the forward kernels of vmath.h.
+
+Re-run to regenerate the hex-float constants EXP_P5, GELU_P / GELU_Q and GELU_FAST_P /
+GELU_FAST_Q; prints each fit's max error with its coefficients rounded to float32 (one at
+a time, lowest order first, refitting the others), not counting the rounding of the float32
+evaluation -- the accuracy tests measure whole kernels. Takes about two minutes.
+
+Rational fits P/Q use the linearised error P - H Q weighted by 1/Q of the previous iteration
+(Loeb's iteration); six iterations settle to the printed digits.
+"""
+import struct
+from mpmath import mp, mpf, matrix, lu_solve, exp, log, erfc, sqrt, cos, pi, linspace
+
+mp.dps = 40
+
+
+def f32(v):
+    return struct.unpack('f', struct.pack('f', float(v)))[0]
+
+
+def hexf(v):
+    return float.hex(f32(v)).replace('0000000p', 'p') + 'f'
+
+
+def remez(target, basis, weight, a, b, fixed=None, iters=12, grid=800):
+    """min over c of max |weight(x) (target(x) - sum_j c_j basis_j(x))| on [a, b];
+    fixed: {j: value} coefficients held fixed. Returns (coefficients, max error)."""
+    fixed = fixed or {}
+    free = [j for j in range(len(basis)) if j not in fixed]
+    m = len(free)
+    xs = [a + (b - a) * (1 - cos(pi * i / m)) / 2 for i in range(m + 1)]
+    pts = linspace(a, b, grid)
+    for _ in range(iters):
+        A, rhs = matrix(m + 1, m + 1), matrix(m + 1, 1)
+        for i, x in enumerate(xs):
+            for k, j in enumerate(free):
+                A[i, k] = basis[j](x)
+            A[i, m] = (-1) ** i / weight(x)
+            rhs[i] = target(x) - sum(v * basis[j](x) for j, v in fixed.items())
+        sol = lu_solve(A, rhs)
+        c = dict(fixed)
+        c.update({j: sol[k] for k, j in enumerate(free)})
+        errs = [weight(x) * (target(x) - sum(c[j] * basis[j](x) for j in c)) for x in pts]
+        runs = []  # the extremum of each run of one sign
+        for x, e in zip(pts, errs):
+            if not runs or (e >= 0) != runs[-1][0]:
+                runs.append([e >= 0, x, e])
+            elif abs(e) > abs(runs[-1][2]):
+                runs[-1][1:] = [x, e]
+        while len(runs) > m + 1:
+            runs.pop(0 if abs(runs[0][2]) < abs(runs[-1][2]) else -1)
+        if len(runs) == m + 1:
+            xs = [r[1] for r in runs]
+    return [c[j] for j in range(len(basis))], max(abs(e) for e in errs)
+
+
+def rounded(target, basis, weight, a, b):
+    """Remez, then float32 coefficients: round the lowest order, refit the rest, repeat."""
+    fixed = {}
+    for j in range(len(basis)):
+        c, _ = remez(target, basis, weight, a, b, fixed=fixed)
+        fixed[j] = mpf(f32(c[j]))
+    return [fixed[j] for j in range(len(basis))]
+
+
+def rational(target, m, n, weight, a, b, loops=6):
+    """P/Q, P degree m, Q degree n with Q(0) = 1, minimising max |weight (target - P/Q)|."""
+    q_prev = lambda x: mpf(1)
+    for _ in range(loops):
+        basis = [(lambda j: lambda x: x ** j)(j) for j in range(m + 1)]
+        basis += [(lambda j: lambda x: -target(x) * x ** j)(j) for j in range(1, n + 1)]
+        qp = q_prev
+        c, _ = remez(target, basis, lambda x: weight(x) / qp(x), a, b, iters=10, grid=500)
+        P, Q = c[:m + 1], [mpf(1)] + c[m + 1:]
+        q_prev = (lambda Q: lambda x: sum(q * x ** j for j, q in enumerate(Q)))(Q)
+    return P, Q
+
+
+ev = lambda C, x: sum(c * x ** j for j, c in enumerate(C))
+Phi = lambda x: erfc(-x / sqrt(2)) / 2
+
+
+def show(name, err, coeffs):
+    print(f'/* {name}: max err {float(err):.3g} */')
+    print('  ' + ', '.join(hexf(c) for c in coeffs))
+    print()
+
+
+# EXP_P5: exp(r) = 1 + r P(r), P degree 4, |r| <= ln2/2, error relative to exp(r)
+ln2h = log(2) / 2
+P_exp = lambda r: (exp(r) - 1) / r if r != 0 else mpf(1)
+basis = [(lambda j: lambda r: r ** j)(j) for j in range(5)]
+w_exp = lambda r: abs(r) / exp(r) if r != 0 else mpf(10) ** -30
+c = rounded(P_exp, basis, w_exp, -ln2h, ln2h)
+err = max(abs(1 + r * ev(c, r) - exp(r)) / exp(r) for r in linspace(-ln2h, ln2h, 4001))
+show('EXP_P5, exp(r) = 1 + r P(r), rel', err, c)
+
+# GELU_P / GELU_Q: Phi(-a) exp(a^2/2) = P(a)/Q(a) on [0, 5.5] (relative), then written in
+# na = -a with Q monic: coefficient j times (-1)^j, both divided by Q's leading coefficient
+H = lambda a: Phi(-a) * exp(a * a / 2)
+P, Q = rational(H, 3, 4, lambda a: 1 / H(a), mpf(0), mpf('5.5'))
+lead = Q[-1]  # (-1)^4 = 1
+Pn = [mpf(f32((-1) ** j * p / lead)) for j, p in enumerate(P)]
+Qn = [mpf(f32((-1) ** j * q / lead)) for j, q in enumerate(Q[:-1])] + [mpf(1)]
+err = max(abs(ev(Pn, -a) / ev(Qn, -a) / H(a) - 1) for a in linspace(0, 5.5, 3001))
+show('GELU_P (in -a), rel', err, Pn)
+show('GELU_Q (in -a, monic: the leading 1 is implicit)', err, Qn[:-1])
+
+# GELU_FAST_P / GELU_FAST_Q: Phi(-a) = 1/2 - a R(a^2), R = P(u)/Q(u), u = a^2 <= 4.5^2,
+# fitted for the absolute error of a Phi(-a) (weight u on R)
+Rs = lambda u: (Phi(sqrt(u)) - mpf(1) / 2) / sqrt(u) if u > 0 else 1 / sqrt(2 * pi)
+L = mpf('4.5')
+P, Q = rational(Rs, 3, 3, lambda u: u + mpf(10) ** -30, mpf(0), L * L, loops=8)
+P32, Q32 = [mpf(f32(v)) for v in P], [mpf(f32(v)) for v in Q]
+def v_fast(a):
+    ac = min(a, L)
+    return ac * (mpf(1) / 2 - ac * ev(P32, ac * ac) / ev(Q32, ac * ac))
+err = max(abs(a * Phi(-a) - v_fast(a)) for a in linspace(0, L + 5, 3001))
+show('GELU_FAST_P, abs error of a Phi(-a) on [0, inf)', err, P32)
+show('GELU_FAST_Q (Q(0) = 1)', err, Q32)
