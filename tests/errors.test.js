@@ -40,6 +40,7 @@ test('RangeErrors name the activation, preset or parameter; out is left untouche
   throwsNothingWritten(() => aq.forward('prelu', x, { inner: 0 }, out), RangeError, /'inner'/, out);
   throwsNothingWritten(() => aq.forward('apl', x, { a: [1, 2], b: [0] }, out), RangeError, /apl: parameter 'b' = \[0\] conflicts with a = \[1, 2\]/, out);
   throwsNothingWritten(() => aq.forward('relu', x, null, new Float32Array(2)), RangeError, /out: length 2/);
+  throwsNothingWritten(() => aq.forward('gelu', x, null, out, { tier: 'quick' }), RangeError, /options.tier/, out);
   assert.throws(() => aq.alloc(-1), RangeError);
   assert.throws(() => aq.alloc(1.5), RangeError);
 });

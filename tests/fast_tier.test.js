@@ -1,7 +1,6 @@
-// The 'fast' accuracy tier (actq_forward_fast): absolute error <= 2^-14 over [-20, 20],
-// NaN returned unchanged, the limits at +-inf within the same bound, and the same bits in
-// the SIMD and scalar builds. Calls the wasm export directly until forward() takes
-// { tier: 'fast' }; activations without a fast kernel must return the precise bits.
+// The 'fast' accuracy tier (forward(..., { tier: 'fast' })): absolute error <= 2^-14 over
+// [-20, 20], NaN returned unchanged, the limits at +-inf within the same bound, and the same
+// bits in the SIMD and scalar builds; activations without a fast kernel return the precise bits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from 'actq';
@@ -12,19 +11,9 @@ const aq = await load();
 const scalar = await load({ simd: false });
 const BOUND = 2 ** -14;
 
-/** forward of the fast tier on a copy of x, through buffers in wasm memory */
-function fast(w, name, x) {
-  const entry = w.activation(name), buf = w.alloc(x.length);
-  try {
-    buf.view.set(x);
-    w._withParams(entry, null, () => w.wasm.actq_forward_fast(entry.id, buf.ptr, buf.ptr, x.length));
-    return buf.view.slice();
-  } finally {
-    buf.free();
-  }
-}
+const fast = (w, name, x) => w.forward(name, x, null, null, { tier: 'fast' });
 
-const withFast = aq.activations.filter((a) => aq.wasm.actq_has_fast(a.id) === 1);
+const withFast = aq.activations.filter((a) => a.fast);
 
 test('the fast tier exists for gelu', () => {
   assert.ok(withFast.some((a) => a.name === 'gelu'));

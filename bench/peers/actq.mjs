@@ -1,8 +1,8 @@
 // actq itself, four ways: the SIMD build on buffers from alloc() (zero-copy, x -> y and in
 // place), the SIMD build on plain Float32Arrays (the copying API), the scalar build; plus
 // the physical limit, a copy of the same bytes inside wasm memory.
-import { readFileSync, statSync } from 'node:fs';
-import { load } from '../../src/js/index.js';
+import { statSync } from 'node:fs';
+import { load, VERSION } from '../../src/js/index.js';
 import { FLOAT_OPS } from '../ops.mjs';
 
 const FLOAT = new Set(FLOAT_OPS.map((o) => o.name));
@@ -29,12 +29,11 @@ function zeroCopy(aq, op, x, inPlace) {
   };
 }
 
-/** The 'fast' accuracy tier, zero-copy: the wasm export directly, with the parameters set
- *  the way forward() sets them (index.js has no tier option yet). */
+/** The 'fast' accuracy tier, zero-copy. */
 function fastTier(aq, op, x) {
-  const entry = aq.activation(op), src = aq.alloc(x.length), dst = aq.alloc(x.length);
+  const src = aq.alloc(x.length), dst = aq.alloc(x.length);
   src.view.set(x);
-  const run = () => aq._withParams(entry, null, () => aq.wasm.actq_forward_fast(entry.id, src.ptr, dst.ptr, x.length));
+  const run = () => aq.forward(op, src, null, dst, { tier: 'fast' });
   return { run, read: () => dst.view.slice(), dispose: () => { src.free(); dst.free(); } };
 }
 
@@ -46,11 +45,10 @@ function copying(aq, op, x) {
 export async function systems() {
   const simd = await load();
   const scalar = await load({ simd: false });
-  const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url))).version;
   const floatOnly = (op) => FLOAT.has(op);
   return {
     info: {
-      actq: `${version} (simd ${statSync(wasmUrl('simd')).size} B, scalar ${statSync(wasmUrl('scalar')).size} B)`,
+      actq: `${VERSION} (simd ${statSync(wasmUrl('simd')).size} B, scalar ${statSync(wasmUrl('scalar')).size} B)`,
     },
     list: [
       { id: 'actq', label: 'actq SIMD, alloc x->y (zero-copy)', supports: floatOnly, prepare: (op, x) => zeroCopy(simd, op, x, false) },
@@ -59,7 +57,7 @@ export async function systems() {
       { id: 'actq-scalar', label: 'actq scalar, alloc x->y', supports: floatOnly, prepare: (op, x) => zeroCopy(scalar, op, x, false) },
       {
         id: 'actq-fast', label: 'actq SIMD fast tier (abs err <= 2^-14), alloc x->y',
-        supports: (op) => floatOnly(op) && typeof simd.wasm.actq_has_fast === 'function' && simd.wasm.actq_has_fast(simd.activation(op).id) === 1,
+        supports: (op) => floatOnly(op) && simd.activation(op).fast,
         prepare: (op, x) => fastTier(simd, op, x),
       },
     ],

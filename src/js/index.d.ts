@@ -25,6 +25,8 @@ export interface ActivationInfo {
   id: number;
   name: ActivationName;
   formula: string;
+  /** has a kernel of the 'fast' accuracy tier (abs error <= 2^-14) */
+  fast: boolean;
   params: readonly ParamInfo[];
   presets: Readonly<Record<string, Readonly<Record<string, number | string>>>>;
 }
@@ -47,6 +49,8 @@ export interface ActqBuffer<T extends BufferArray = Float32Array> {
 export type FloatInput = Float32Array | ActqBuffer<Float32Array>;
 /** Codes as a typed array or a code buffer from alloc(n, Int8Array) etc. */
 export type CodesOf<T extends Int8Array | Uint8Array | Int16Array | Uint16Array> = T | ActqBuffer<T>;
+
+export interface ForwardOptions { tier?: 'precise' | 'fast' }
 
 export type Rounding = 'half_even' | 'half_away' | 'half_up';
 export type IntCodes = Int8Array | Uint8Array | Int16Array | Uint16Array;
@@ -124,8 +128,10 @@ export interface Actq {
   readonly activations: readonly ActivationInfo[];
   activation(name: Name): ActivationInfo;
 
+  /** options.tier: 'precise' (default) or 'fast' (abs error <= 2^-14 where the activation has a fast kernel) */
   forward<N extends Name>(name: N, x: FloatInput, params?: Params<N>): Float32Array;
-  forward<N extends Name, O extends FloatInput>(name: N, x: FloatInput, params: Params<N>, out: O): O;
+  forward<N extends Name>(name: N, x: FloatInput, params: Params<N>, out: null | undefined, options: ForwardOptions): Float32Array;
+  forward<N extends Name, O extends FloatInput>(name: N, x: FloatInput, params: Params<N>, out: O, options?: ForwardOptions): O;
   derivative<N extends Name>(name: N, x: FloatInput, params?: Params<N>): Float32Array;
   derivative<N extends Name, O extends FloatInput>(name: N, x: FloatInput, params: Params<N>, out: O): O;
 

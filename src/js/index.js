@@ -191,20 +191,28 @@ class Actq {
     }
   }
 
-  _activation(which, name, x, params, out) {
+  _activation(which, name, x, params, out, options) {
     const entry = this.activation(name);
+    const tier = options?.tier ?? 'precise';
+    if (tier !== 'precise' && tier !== 'fast') {
+      throw new RangeError(`options.tier must be 'precise' or 'fast', got ${typeof tier === 'string' ? `'${tier}'` : typeName(tier)}`);
+    }
     this._checkInput(x);
     out = this._checkOut(out, x.length);
     const wasm = this.#wasm;
-    const run = which === 'forward' ? wasm.actq_forward : wasm.actq_derivative;
+    const run = which === 'derivative' ? wasm.actq_derivative : tier === 'fast' ? wasm.actq_forward_fast : wasm.actq_forward;
     return this._withParams(entry, params, () => this._stream(x, out ?? new Float32Array(x.length), (src, dst, m, start) => {
       wasm.actq_set_start(start);
       run(entry.id, src, dst, m);
     }));
   }
 
-  /** f(x) elementwise. params: undefined | preset name | { name: value, preset? }. */
-  forward(name, x, params, out) { return this._activation('forward', name, x, params, out); }
+  /**
+   * f(x) elementwise. params: undefined | preset name | { name: value, preset? }.
+   * options.tier: 'precise' (default; the stated ULP bounds) or 'fast' (abs error <= 2^-14,
+   * for activations with `fast: true` in the registry; the others run their precise kernel).
+   */
+  forward(name, x, params, out, options) { return this._activation('forward', name, x, params, out, options); }
   /** f'(x) elementwise. */
   derivative(name, x, params, out) { return this._activation('derivative', name, x, params, out); }
 }

@@ -29,6 +29,7 @@ export function readRegistry(wasm, cstring) {
       id,
       name: cstring(wasm.actq_name(id)),
       formula: cstring(wasm.actq_formula(id)),
+      fast: wasm.actq_has_fast(id) === 1, // has a kernel of the 'fast' accuracy tier
       params: Object.freeze(params),
       presets: Object.freeze(presets),
     }));
