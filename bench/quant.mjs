@@ -108,27 +108,14 @@ function actqSystems(aq, variant) {
     },
   }];
   if (variant === 'simd') {
+    // every op on buffers in wasm memory: alloc(n) for floats, alloc(n, Int8Array) for codes
     list.unshift({
-      id: 'actq-q', label: 'actq SIMD, wasm buffers (zero-copy)',
-      supports: (op) => op === 'fake_quantize' || op === 'lut_sigmoid',
+      id: 'actq-q', label: 'actq SIMD, wasm buffers (zero-copy)', supports: () => true,
       prepare(op, x) {
-        if (op === 'fake_quantize') {
-          const src = aq.alloc(x.length), dst = aq.alloc(x.length);
-          src.view.set(x);
-          return { spec, run: () => aq.fakeQuantize(src, qp, dst), read: () => dst.view.slice(), dispose: () => { src.free(); dst.free(); } };
-        }
-        // the lookup kernel itself on byte buffers in wasm memory (applyLut takes Int8Arrays)
-        const n = x.length, table = aq._malloc(256), src = aq._malloc(n), dst = aq._malloc(n);
-        const raw = new Int8Array(256); // indexed by the code's byte: 0..127, then -128..-1
-        for (let b = 0; b < 256; b++) raw[b] = lut.table[(b < 128 ? b : b - 256) + 128];
-        aq.heapU8.set(new Uint8Array(raw.buffer), table);
-        aq.heapU8.set(new Uint8Array(codesOf(x, INT8).buffer), src);
-        return {
-          spec,
-          run: () => aq.wasm.actq_apply_lut8(table, src, dst, n),
-          read: () => new Int8Array(aq.heapU8.slice(dst, dst + n).buffer),
-          dispose: () => { aq._free(table); aq._free(src); aq._free(dst); },
-        };
+        const { input, output } = io(op, x, INT8);
+        const src = aq.alloc(x.length, input.constructor), dst = aq.alloc(x.length, output.constructor);
+        src.view.set(input);
+        return { spec, run: () => call[op](src, dst), read: () => dst.view.slice(), dispose: () => { src.free(); dst.free(); } };
       },
     });
   }

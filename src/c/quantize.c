@@ -110,22 +110,22 @@ V_INLINE void dequantize_run(size_t n, const void* q, float* x, const qrun* r, i
   vf a, b, c, d;
   size_t i = 0;
   for (; i + QBLOCK <= n; i += QBLOCK) {
-    load_codes(kind, (const char*)q + i * bytes, &a, &b, &c, &d);
+    load_codes_minus(kind, (const char*)q + i * bytes, r->zp, &a, &b, &c, &d);
     float* p = x + i;
-    v_store(p, v_mul(v_sub(a, r->zp), r->scale));
-    v_store(p + VLEN, v_mul(v_sub(b, r->zp), r->scale));
-    v_store(p + 2 * VLEN, v_mul(v_sub(c, r->zp), r->scale));
-    v_store(p + 3 * VLEN, v_mul(v_sub(d, r->zp), r->scale));
+    v_store(p, v_mul(a, r->scale));
+    v_store(p + VLEN, v_mul(b, r->scale));
+    v_store(p + 2 * VLEN, v_mul(c, r->scale));
+    v_store(p + 3 * VLEN, v_mul(d, r->scale));
   }
   if (i < n) {
     int16_t codes[QBLOCK] = { 0 };
     float t[QBLOCK];
     memcpy(codes, (const char*)q + i * bytes, (n - i) * bytes);
-    load_codes(kind, codes, &a, &b, &c, &d);
-    v_store(t, v_mul(v_sub(a, r->zp), r->scale));
-    v_store(t + VLEN, v_mul(v_sub(b, r->zp), r->scale));
-    v_store(t + 2 * VLEN, v_mul(v_sub(c, r->zp), r->scale));
-    v_store(t + 3 * VLEN, v_mul(v_sub(d, r->zp), r->scale));
+    load_codes_minus(kind, codes, r->zp, &a, &b, &c, &d);
+    v_store(t, v_mul(a, r->scale));
+    v_store(t + VLEN, v_mul(b, r->scale));
+    v_store(t + 2 * VLEN, v_mul(c, r->scale));
+    v_store(t + 3 * VLEN, v_mul(d, r->scale));
     memcpy(x + i, t, (n - i) * sizeof(float));
   }
 }

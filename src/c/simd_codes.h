@@ -16,9 +16,22 @@ enum { CODE_S8 = 0, CODE_U8 = 1, CODE_S16 = 2, CODE_U16 = 3 };
 V_INLINE vf v_trunc(vf a) { return wasm_f32x4_trunc(a); }
 V_INLINE vf v_floor(vf a) { return wasm_f32x4_floor(a); }
 
+/* Integer-valued floats |v| < 2^22 <-> int32 by the magic number 1.5 * 2^23: v + M has v in
+ * its low mantissa bits. Two cheap ops each way; V8 lowers i32x4.trunc_sat_f32x4_s to about
+ * eight x86 instructions, and LLVM scalarizes sitofp of <4 x i16> lane by lane. */
+#define CODE_MAGIC 0x1.8p23f
+#define CODE_MAGIC_BITS 0x4b400000
+V_INLINE v128_t codes_from_float(vf v) {
+  return wasm_i32x4_sub(wasm_f32x4_add(v, wasm_f32x4_splat(CODE_MAGIC)), wasm_i32x4_splat(CODE_MAGIC_BITS));
+}
+/* float(v) - offset for int32 lanes v, offset an integer-valued float (the zero point) */
+V_INLINE vf float_from_codes(v128_t v, vf magic_plus_offset) {
+  return wasm_f32x4_sub(wasm_i32x4_add(v, wasm_i32x4_splat(CODE_MAGIC_BITS)), magic_plus_offset);
+}
+
 V_INLINE void store_codes(int kind, void* p, vf a, vf b, vf c, vf d) {
-  const v128_t ia = wasm_i32x4_trunc_sat_f32x4(a), ib = wasm_i32x4_trunc_sat_f32x4(b);
-  const v128_t ic = wasm_i32x4_trunc_sat_f32x4(c), id = wasm_i32x4_trunc_sat_f32x4(d);
+  const v128_t ia = codes_from_float(a), ib = codes_from_float(b);
+  const v128_t ic = codes_from_float(c), id = codes_from_float(d);
   if (kind == CODE_S16 || kind == CODE_U16) {
     const int u = kind == CODE_U16;
     wasm_v128_store(p, u ? wasm_u16x8_narrow_i32x4(ia, ib) : wasm_i16x8_narrow_i32x4(ia, ib));
@@ -29,7 +42,8 @@ V_INLINE void store_codes(int kind, void* p, vf a, vf b, vf c, vf d) {
   }
 }
 
-V_INLINE void load_codes(int kind, const void* p, vf* a, vf* b, vf* c, vf* d) {
+/* Loads QBLOCK codes as floats minus zp (exact: |q - zp| < 2^17). */
+V_INLINE void load_codes_minus(int kind, const void* p, vf zp, vf* a, vf* b, vf* c, vf* d) {
   v128_t lo, hi;
   if (kind == CODE_S16 || kind == CODE_U16) {
     lo = wasm_v128_load(p);
@@ -39,11 +53,12 @@ V_INLINE void load_codes(int kind, const void* p, vf* a, vf* b, vf* c, vf* d) {
     lo = kind == CODE_U8 ? wasm_u16x8_extend_low_u8x16(v) : wasm_i16x8_extend_low_i8x16(v);
     hi = kind == CODE_U8 ? wasm_u16x8_extend_high_u8x16(v) : wasm_i16x8_extend_high_i8x16(v);
   }
-  const int u16 = kind == CODE_U16 || kind == CODE_U8; /* after widening u8 is non-negative i16 */
-  *a = wasm_f32x4_convert_i32x4(u16 ? wasm_u32x4_extend_low_u16x8(lo) : wasm_i32x4_extend_low_i16x8(lo));
-  *b = wasm_f32x4_convert_i32x4(u16 ? wasm_u32x4_extend_high_u16x8(lo) : wasm_i32x4_extend_high_i16x8(lo));
-  *c = wasm_f32x4_convert_i32x4(u16 ? wasm_u32x4_extend_low_u16x8(hi) : wasm_i32x4_extend_low_i16x8(hi));
-  *d = wasm_f32x4_convert_i32x4(u16 ? wasm_u32x4_extend_high_u16x8(hi) : wasm_i32x4_extend_high_i16x8(hi));
+  const int u = kind == CODE_U16 || kind == CODE_U8; /* after widening u8 is non-negative i16 */
+  const vf off = wasm_f32x4_add(wasm_f32x4_splat(CODE_MAGIC), zp);
+  *a = float_from_codes(u ? wasm_u32x4_extend_low_u16x8(lo) : wasm_i32x4_extend_low_i16x8(lo), off);
+  *b = float_from_codes(u ? wasm_u32x4_extend_high_u16x8(lo) : wasm_i32x4_extend_high_i16x8(lo), off);
+  *c = float_from_codes(u ? wasm_u32x4_extend_low_u16x8(hi) : wasm_i32x4_extend_low_i16x8(hi), off);
+  *d = float_from_codes(u ? wasm_u32x4_extend_high_u16x8(hi) : wasm_i32x4_extend_high_i16x8(hi), off);
 }
 
 #else
@@ -71,8 +86,9 @@ V_INLINE vf load_code(int kind, const void* p, int i) {
     default: return (float)((const uint16_t*)p)[i];
   }
 }
-V_INLINE void load_codes(int kind, const void* p, vf* a, vf* b, vf* c, vf* d) {
-  *a = load_code(kind, p, 0); *b = load_code(kind, p, 1); *c = load_code(kind, p, 2); *d = load_code(kind, p, 3);
+V_INLINE void load_codes_minus(int kind, const void* p, vf zp, vf* a, vf* b, vf* c, vf* d) {
+  *a = load_code(kind, p, 0) - zp; *b = load_code(kind, p, 1) - zp;
+  *c = load_code(kind, p, 2) - zp; *d = load_code(kind, p, 3) - zp;
 }
 
 #endif
