@@ -1,7 +1,7 @@
 /* Activation kernels and the activation table.
  *
  * Each activation is an element function on vf lanes (forward X_f, derivative X_d), turned
- * into a kernel by MAP / MAP_DERIVATIVE; the table at the end lists name, formula,
+ * into a kernel by MAP / KERNELS; the table at the end lists name, formula,
  * parameters, presets and kernels. Adding an activation = two element functions + one entry.
  *
  * Conventions: a NaN input comes out unchanged (forward and derivative); +-Inf give the limits; odd
