@@ -137,3 +137,18 @@ export function lineChart(canvas, { yTitle }) {
 
   return { chart, canvas, draw, applyTheme };
 }
+
+/**
+ * The lines of one chart: per shown function, `solid` (a result field) and, when present,
+ * `dashed`, in the function's colour, labelled by solidLabel / dashedLabel.
+ */
+export function functionLines(results, theme, labels, { solid, dashed, solidLabel, dashedLabel }) {
+  const lines = [];
+  for (const r of results.series) {
+    if (!r.ok) continue;
+    const color = theme.series[r.index], label = labels[r.index];
+    lines.push({ id: `${solid}${r.index}`, label: solidLabel(label), color, values: r[solid] });
+    if (r[dashed]) lines.push({ id: `${dashed}${r.index}`, label: dashedLabel(label), color, dash: [5, 3], width: 1.25, values: r[dashed] });
+  }
+  return lines;
+}
