@@ -1,4 +1,4 @@
-// Accuracy measurement shared by tests/accuracy.test.js (which enforces BOUNDS) and
+// Accuracy measurement shared by tests/activations.test.js (which enforces BOUNDS) and
 // scripts/accuracy-table.mjs (which prints the README table).
 //
 // Error of a kernel against its float64 reference over [-20, 20]: a dense grid plus random

@@ -1,7 +1,8 @@
 /* Elementary functions on vf lanes, shared by the activation kernels.
  *
- * Polynomial coefficients come from tools/fit_coeffs.py (near-minimax, float32-rounded);
- * the accuracy of every kernel built on them is measured by tests/accuracy.test.js.
+ * Polynomial and rational coefficients come from tools/fit_coeffs.py (Chebyshev) and
+ * tools/fit_remez.py (Remez), rounded to float32; the accuracy of every kernel built on
+ * them is measured by tests/activations.test.js against tests/accuracy.js BOUNDS.
  * Domains are stated per function: callers clamp, so no function needs a slow path.
  */
 #ifndef ACTQ_VMATH_H
