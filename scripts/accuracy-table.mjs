@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Measures every activation (default parameters; hard_sigmoid per preset) against its
 // float64 reference and prints the README accuracy table. Same points and metric as
-// tests/accuracy.test.js: dense grid + random points over [-20, 20], max ULP where
+// tests/activations.test.js: dense grid + random points over [-20, 20], max ULP where
 // |reference| >= 1e-3, max absolute error everywhere.
 import { load } from '../src/js/index.js';
 import { BOUNDS, measure, samplePoints } from '../tests/accuracy.js';
