@@ -6,6 +6,7 @@
 // max absolute error everywhere.
 
 import { REFERENCES } from './reference.js';
+import { paramsObject } from '../src/js/registry.js';
 
 export const RANGE = [-20, 20];
 
@@ -30,16 +31,9 @@ export function samplePoints(dense = 400001, random = 200000, [lo, hi] = RANGE, 
 
 export const ulpOf = (r) => 2 ** (Math.max(Math.floor(Math.log2(Math.abs(r))), -126) - 23);
 
-/** The params object the reference takes: defaults, then a preset, then overrides. */
-export function paramsObject(entry, params) {
-  if (typeof params === 'string') params = { preset: params };
-  const out = {};
-  for (const p of entry.params) out[p.name] = p.default;
-  if (params?.preset) Object.assign(out, entry.presets[params.preset]);
-  for (const [k, v] of Object.entries(params ?? {})) if (k !== 'preset') out[k] = v;
-  delete out.doc;
-  return out;
-}
+/** The params object the reference takes: the package's own resolution (defaults, preset,
+ *  given values), so tests and kernels agree on what a call's parameters are. */
+export { paramsObject };
 
 /** { maxUlp, maxAbs, ulpAt, absAt } of aq.forward / aq.derivative (which) against float64. */
 export function measure(aq, name, which, params, x) {
