@@ -30,6 +30,7 @@ V_INLINE vf v_add(vf a, vf b) { return wasm_f32x4_add(a, b); }
 V_INLINE vf v_sub(vf a, vf b) { return wasm_f32x4_sub(a, b); }
 V_INLINE vf v_mul(vf a, vf b) { return wasm_f32x4_mul(a, b); }
 V_INLINE vf v_div(vf a, vf b) { return wasm_f32x4_div(a, b); }
+V_INLINE vf v_sqrt(vf a) { return wasm_f32x4_sqrt(a); }
 V_INLINE vf v_abs(vf a) { return wasm_f32x4_abs(a); }
 V_INLINE vf v_neg(vf a) { return wasm_f32x4_neg(a); }
 V_INLINE vf v_min(vf a, vf b) { return wasm_f32x4_pmin(a, b); }
@@ -89,6 +90,7 @@ V_INLINE vf v_add(vf a, vf b) { return a + b; }
 V_INLINE vf v_sub(vf a, vf b) { return a - b; }
 V_INLINE vf v_mul(vf a, vf b) { return a * b; }
 V_INLINE vf v_div(vf a, vf b) { return a / b; }
+V_INLINE vf v_sqrt(vf a) { return __builtin_sqrtf(a); }
 V_INLINE vf v_abs(vf a) { return __builtin_fabsf(a); }
 V_INLINE vf v_neg(vf a) { return -a; }
 /* LLVM's wasm backend turns `a < C ? C : a` with a constant C into f32.max, which differs

@@ -225,22 +225,26 @@ function typeName(v) {
 
 const instances = new Map();
 
+/** One cached instance per (module, build): the core ('actq') or the lab's ('lab', used by
+ *  actq/lab: the same core API over a binary that also holds the training kernels). */
+export function loadModule(module, options = {}) {
+  const supported = simdSupported();
+  const simd = options.simd ?? supported;
+  if (simd && !supported) return Promise.reject(new Error('actq: this runtime does not support wasm SIMD'));
+  const key = `${module}.${simd ? 'simd' : 'scalar'}`;
+  if (!instances.has(key)) {
+    const promise = instantiate(simd ? 'simd' : 'scalar', module).then((wasm) => new Actq(wasm, simd));
+    promise.catch(() => instances.delete(key));
+    instances.set(key, promise);
+  }
+  return instances.get(key);
+}
+
 /**
  * Loads actq: compiles the wasm once per build and returns the same instance afterwards.
  * @param {{ simd?: boolean }} [options] simd: true requires the SIMD build, false forces
  *   the scalar one; by default SIMD is used when the runtime validates it.
  */
-export function load(options = {}) {
-  const supported = simdSupported();
-  const simd = options.simd ?? supported;
-  if (simd && !supported) return Promise.reject(new Error('actq: this runtime does not support wasm SIMD'));
-  const variant = simd ? 'simd' : 'scalar';
-  if (!instances.has(variant)) {
-    const promise = instantiate(variant).then((wasm) => new Actq(wasm, simd));
-    promise.catch(() => instances.delete(variant));
-    instances.set(variant, promise);
-  }
-  return instances.get(variant);
-}
+export function load(options = {}) { return loadModule('actq', options); }
 
 export { simdSupported };

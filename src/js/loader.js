@@ -13,7 +13,7 @@ const SIMD_PROBE = new Uint8Array([
 
 export const simdSupported = () => WebAssembly.validate(SIMD_PROBE);
 
-async function readBinary(url) {
+export async function readBinary(url) {
   if (url.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
     return readFile(url);
@@ -25,20 +25,21 @@ async function readBinary(url) {
 
 const modules = new Map(); // variant -> Promise<WebAssembly.Module>, compiled once
 
-function compile(variant) {
-  if (!modules.has(variant)) {
-    const url = new URL(`./wasm/actq.${variant}.wasm`, import.meta.url);
+function compile(file) {
+  if (!modules.has(file)) {
+    const url = new URL(`./wasm/${file}.wasm`, import.meta.url);
     const promise = readBinary(url).then((bytes) => WebAssembly.compile(bytes));
-    promise.catch(() => modules.delete(variant)); // a failed load may be retried
-    modules.set(variant, promise);
+    promise.catch(() => modules.delete(file)); // a failed load may be retried
+    modules.set(file, promise);
   }
-  return modules.get(variant);
+  return modules.get(file);
 }
 
-/** Instantiates the 'simd' or 'scalar' build; returns its exports. */
-export async function instantiate(variant) {
-  const module = await compile(variant);
-  const instance = await WebAssembly.instantiate(module, {
+/** Instantiates the 'simd' or 'scalar' build of a module ('actq', or 'lab': the core plus
+ *  the lab's kernels); returns its exports. */
+export async function instantiate(variant, module = 'actq') {
+  const compiled = await compile(`${module}.${variant}`);
+  const instance = await WebAssembly.instantiate(compiled, {
     // memory growth needs no notification: views are re-created whenever the buffer changes
     env: { emscripten_notify_memory_growth() {} },
   });
