@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// actq command line: writes an activation's integer lookup table as a C header, JSON or CSV
-// to stdout. Any bad flag, value or name: one line `actq: ...` on stderr, exit 1, nothing
-// on stdout (the whole output is built before anything is written).
+// actq command line. `actq lut ...` writes an activation's integer lookup table as a C
+// header, JSON or CSV to stdout; `actq lab ...` (bin/lab.mjs) trains, deploys and
+// quantizes a small network and prints what accuracy is left. Any bad flag, value or name:
+// one line `actq: ...` on stderr, exit 1, nothing on stdout (the whole output is built
+// before anything is written).
 import { parseArgs } from 'node:util';
 import { load, VERSION } from '../src/js/index.js';
 import { lutToC, lutToJson, lutToCsv } from '../src/js/export.js';
+import { runLab, labFlagTerms } from './lab.mjs';
 
 const USAGE = `Usage: actq lut <activation> --in-scale S [options] (--out PRESET | --out-scale S ...)
+       actq lab [options]      (train, deploy, quantize: see actq lab --help)
 
 Writes the lookup table of an activation for every input code to stdout:
 entry = clamp(round(f((q - in_zero_point) * in_scale) / out_scale) + out_zero_point).
@@ -102,7 +106,7 @@ async function run(args) {
   if (v.help) return null;
   const [command, activation, ...extra] = positionals;
   if (command === undefined) fail('missing command (usage: actq lut <activation> ...; see actq --help)');
-  if (command !== 'lut') fail(`unknown command '${command}' (the command is: lut)`);
+  if (command !== 'lut') fail(`unknown command '${command}' (the commands are: lut, lab)`);
   if (activation === undefined) fail('lut: missing the activation name');
   if (extra.length) fail(`unexpected argument '${extra[0]}'`);
   const format = v.format ?? 'c';
@@ -152,14 +156,16 @@ async function run(args) {
   return FORMATS[format](lut, { name: v.name ?? `${activation}_lut`, version: VERSION, formula: entry.formula });
 }
 
+const args = process.argv.slice(2);
 try {
-  const text = await run(process.argv.slice(2));
+  const text = args[0] === 'lab' ? await runLab(args.slice(1)) : await run(args);
   process.stdout.on('error', () => {}); // a closed pipe (| head) is not an error of ours
   process.stdout.write(text ?? USAGE);
 } catch (e) {
   // TypeError / RangeError: bad input, reported by us or by the library; anything else is a bug.
   const input = e instanceof TypeError || e instanceof RangeError;
-  const message = inFlagTerms(String(e?.message ?? e)).replace(/\s*\n\s*/g, ' ');
+  const terms = args[0] === 'lab' ? labFlagTerms : inFlagTerms;
+  const message = terms(String(e?.message ?? e)).replace(/\s*\n\s*/g, ' ');
   process.stderr.write(`actq: ${input ? '' : 'internal error: '}${message}\n`);
   process.exitCode = input ? 1 : 2;
 }

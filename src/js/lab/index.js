@@ -147,7 +147,9 @@ class Lab {
    * The table of the lab: train one network with options.train, then for every
    * options.deploy activation the swap (float, no retraining), PTQ at every options.bits
    * and QAT (options.qatEpochs of fine-tuning at that width, then integer inference).
-   * Returns { data, layers, trainSamplesPerSecond, rows, network, integer } where rows are
+   * Learning rates: options.lr (default DEFAULTS[optimizer].lr), QAT options.qatLr
+   * (default lr / 10). Returns { data, layers, trainSamplesPerSecond, rows, network,
+   * integer, options } where rows are
    * { activation, preset, stage: 'float' | 'swap' | 'ptq' | 'qat', bits, accuracy, loss }
    * (accuracy and loss on the test split) and integer[i] the integer network (JSON form)
    * of every ptq / qat row, in row order (null for float rows).
@@ -186,7 +188,7 @@ class Lab {
         }
         for (const bits of o.qatEpochs > 0 ? o.bits : []) {
           const tuned = this.qat(d, data.train, {
-            ...train, epochs: o.qatEpochs, lr: o.qatLr ?? train.lr, bits,
+            ...train, epochs: o.qatEpochs, lr: o.qatLr, bits,
             onProgress: (e) => report({ phase: 'qat', activation: d.activation.name, preset: d.activation.preset, bits, ...e }),
           });
           try {
@@ -204,6 +206,8 @@ class Lab {
         rows,
         integer,
         network: net.toJSON(),
+        options: { data: data.name, hidden: o.hidden, train: o.train, deploy: o.deploy, bits: o.bits, epochs: o.epochs,
+          qatEpochs: o.qatEpochs, batch: o.batch, lr: o.lr, qatLr: o.qatLr, optimizer: o.optimizer, seed: o.seed },
       };
     } finally {
       for (const d of deployed) d.free();
@@ -234,8 +238,9 @@ export function compareOptions(options) {
     throw new RangeError(`compare: qatEpochs must be an integer in [0, 100000], got ${o.qatEpochs}`);
   }
   o.lr ??= DEFAULTS[o.optimizer]?.lr;
+  o.qatLr ??= o.lr / 10; // fine-tuning: a tenth of the training rate (measured better than the full rate)
   trainOptions({ epochs: o.epochs, batch: o.batch, lr: o.lr, optimizer: o.optimizer, seed: o.seed }, 'compare');
-  if (o.qatLr !== undefined) trainOptions({ lr: o.qatLr, optimizer: o.optimizer }, 'compare: qatLr');
+  trainOptions({ lr: o.qatLr, optimizer: o.optimizer }, 'compare: qatLr');
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new TypeError('compare: onProgress must be a function');
   return o;
 }
