@@ -44,7 +44,7 @@ function positiveInteger(v, what, max = 1 << 20) {
 /** Validates train/qat options against the defaults; returns the complete set. */
 export function trainOptions(options = {}, what = 'train') {
   if (options === null || typeof options !== 'object') throw new TypeError(`${what}: options must be an object`);
-  const optimizer = options.optimizer ?? 'sgd';
+  const optimizer = options.optimizer ?? 'adam';
   if (!OPTIMIZERS.includes(optimizer)) {
     throw new RangeError(`${what}: unknown optimizer ${JSON.stringify(optimizer)} (one of: ${OPTIMIZERS.join(', ')})`);
   }
@@ -504,5 +504,5 @@ export class Mlp {
 
 /** QAT settings as plain numbers (qparams objects only). */
 function quantToJSON(q) {
-  return { bits: q.bits, input: q.input, layers: q.layers.map((l) => ({ z: l.z.normalized, h: l.h.normalized })) };
+  return { bits: q.bits, input: q.input.normalized, layers: q.layers.map((l) => ({ z: l.z.normalized, h: l.h.normalized })) };
 }
