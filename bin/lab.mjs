@@ -162,7 +162,7 @@ export async function runLab(args) {
   }
   const { values: v, positionals } = parsed;
   if (v.help) return LAB_USAGE;
-  if (positionals.length > 1) fail(`unexpected argument '${positionals[1]}'`);
+  if (positionals.length) fail(`unexpected argument '${positionals[0]}'`);
   const o = compareArgs(v);
   if (v['export-c'] !== undefined && v['export-c'].trim() === '') fail('--export-c: expected a file name');
   const settings = compareOptions(o); // checked (and completed) before loading anything
