@@ -19,7 +19,9 @@ test('npm pack installs into an empty project where import { load } from "actq" 
     assert.ok(tarball, 'npm pack wrote a tarball');
     const files = sh('tar', ['-tzf', join(dir, tarball)], dir).split('\n');
     for (const f of ['package/src/js/index.js', 'package/src/js/index.d.ts', 'package/src/js/activations.d.ts',
-      'package/src/js/wasm/actq.simd.wasm', 'package/src/js/wasm/actq.scalar.wasm', 'package/bin/actq.mjs']) {
+      'package/src/js/wasm/actq.simd.wasm', 'package/src/js/wasm/actq.scalar.wasm', 'package/bin/actq.mjs', 'package/bin/lab.mjs',
+      'package/src/js/lab/index.js', 'package/src/js/lab/index.d.ts', 'package/src/js/lab/mnist.bin',
+      'package/src/js/wasm/lab.simd.wasm', 'package/src/js/wasm/lab.scalar.wasm']) {
       assert.ok(files.includes(f), `${f} is in the tarball`);
     }
     assert.ok(!files.some((f) => f.includes('/tests/') || f.includes('/src/c/')), 'tests and C sources stay out');
@@ -36,10 +38,17 @@ test('npm pack installs into an empty project where import { load } from "actq" 
       const scalar = await load({ simd: false });
       const y = aq.forward('hard_sigmoid', Float32Array.of(-3, 0, 1), 'pytorch');
       const q = aq.quantize(Float32Array.of(0.5), { scale: 1 / 256, zeroPoint: -128 });
-      console.log(JSON.stringify({ simd: aq.simd, scalar: scalar.simd, y: Array.from(y), q: q[0], n: aq.activations.length }));
+      const { loadLab } = await import('actq/lab');
+      const lab = await loadLab();
+      const digits = await lab.data('mnist', { train: 500, test: 100 });
+      const net = lab.mlp({ sizes: [784, 16, 10], activation: 'sigmoid' });
+      net.train(digits.train, { epochs: 1 });
+      const int = lab.quantize(net.withActivation('hard_sigmoid', 'pytorch'), digits.train, { bits: 4 });
+      const acc = int.evaluate(digits.test).accuracy;
+      console.log(JSON.stringify({ simd: aq.simd, scalar: scalar.simd, y: Array.from(y), q: q[0], n: aq.activations.length, lab: acc > 0.3 }));
     `);
     const out = JSON.parse(sh(process.execPath, ['main.mjs'], app));
-    assert.deepEqual(out, { simd: true, scalar: false, y: [0, 0.5, Math.fround(4 / 6)], q: 0, n: 26 });
+    assert.deepEqual(out, { simd: true, scalar: false, y: [0, 0.5, Math.fround(4 / 6)], q: 0, n: 26, lab: true });
 
     writeFileSync(join(app, 'consumer.ts'), `
       import { load, type Actq, type QParams } from 'actq';
@@ -58,6 +67,15 @@ test('npm pack installs into an empty project where import { load } from "actq" 
       // @ts-expect-error: not a hard_sigmoid parameter
       aq.forward('hard_sigmoid', x, { alpha: 1 });
       console.log(z.length, codes.length, header.length);
+      import { loadLab, type Mlp, type CompareResult } from 'actq/lab';
+      const lab = await loadLab({ simd: false });
+      const net: Mlp = lab.mlp({ sizes: [2, 8, 2], activation: 'hard_sigmoid:pytorch', seed: 3 });
+      const moons = await lab.data('moons', { noise: 0.2 });
+      const trained = net.train(moons.train, { epochs: 2, optimizer: 'sgd', lr: 0.1 });
+      const table: CompareResult = await lab.compare({ data: moons, deploy: ['relu'], bits: [4], epochs: 1, qatEpochs: 1 });
+      // @ts-expect-error: not an optimizer
+      net.train(moons.train, { optimizer: 'rmsprop' });
+      console.log(trained.samplesPerSecond, table.rows[0].accuracy, lab.quantize(net, moons.train, { bits: 4 }).evaluate(moons.test).accuracy);
     `);
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     sh(process.execPath, [tsc, '--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext',
