@@ -244,3 +244,55 @@ test('onProgress: step and epoch events, and returning false stops training', ()
     net.free();
   }
 });
+
+test('compare(): onRow streams the rows, epoch events carry test metrics, and onProgress returning false stops with the rows so far', async () => {
+  const streamed = [], epochs = [];
+  const full = await lab.compare({ data: moons, hidden: [8], deploy: ['hard_sigmoid'], bits: [4], epochs: 2, qatEpochs: 1,
+    onRow: (row, i) => streamed.push([i, row]), onProgress: (e) => { if (e.type === 'epoch') epochs.push(e); } });
+  assert.deepEqual(streamed.map(([i, r]) => [i, r]), full.rows.map((r, i) => [i, r]));
+  assert.equal(full.stopped, false);
+  assert.deepEqual(epochs.map((e) => `${e.phase}${e.bits ?? ''}:${e.epoch}`), ['train:1', 'train:2', 'qat4:1']);
+  assert.ok(epochs.every((e) => e.testAccuracy >= 0 && e.testAccuracy <= 1));
+  let steps = 0;
+  const stopped = await lab.compare({ data: moons, hidden: [8], deploy: ['hard_sigmoid'], bits: [4], epochs: 2, qatEpochs: 3,
+    onProgress: (e) => (e.type === 'step' && e.phase === 'qat' && ++steps === 3 ? false : undefined) });
+  assert.equal(stopped.stopped, true);
+  assert.deepEqual(stopped.rows.map((r) => r.stage), ['float', 'swap', 'ptq']);
+  assert.deepEqual(stopped.rows, full.rows.slice(0, 3));
+});
+
+test('analysis for the page: decision maps (float and integer), confusion matrix, newly wrong samples, histograms, the integer activation', async () => {
+  const { decisionMap, confusionMatrix, newlyWrong, histogram, integerActivation } = await import('actq/lab');
+  const net = lab.mlp({ sizes: [2, 16, 2], activation: 'tanh', seed: 2 });
+  try {
+    net.train(moons.train, { epochs: 20 });
+    const map = decisionMap(net, { x: [-1.5, 2.5], y: [-1, 1.5], resolution: 40 });
+    assert.equal(map.class.length, 1600);
+    // a grid cell's class is the network's prediction at the cell centre
+    const centre = Float32Array.of(-1.5 + (7.5 / 40) * 4, 1.5 - (3.5 / 40) * 2.5);
+    const logits = net.logits(centre);
+    assert.equal(map.class[3 * 40 + 7], logits[1] > logits[0] ? 1 : 0);
+    assert.ok(map.confidence.every((p) => p >= 0.5 && p <= 1));
+    const int = lab.quantize(net.withActivation('hard_tanh'), moons.train, { bits: 4 });
+    const imap = decisionMap(int, { x: [-1.5, 2.5], y: [-1, 1.5], resolution: 40 });
+    const agree = imap.class.reduce((s, c, i) => s + (c === map.class[i]), 0);
+    assert.ok(agree > 1200, `float and 4-bit maps agree on ${agree} of 1600 cells`);
+    const fp = Int32Array.from({ length: moons.test.n }, (_, i) => (net.logits(moons.test.x.subarray(2 * i, 2 * i + 2))[1] > net.logits(moons.test.x.subarray(2 * i, 2 * i + 2))[0] ? 1 : 0));
+    const ip = int.predict(moons.test.x);
+    const m = confusionMatrix(ip, moons.test.y, 2);
+    assert.equal(m.reduce((a, b) => a + b, 0), moons.test.n);
+    assert.equal((m[0] + m[3]) / moons.test.n, int.evaluate(moons.test).accuracy);
+    for (const i of newlyWrong(fp, ip, moons.test.y)) assert.ok(fp[i] === moons.test.y[i] && ip[i] !== moons.test.y[i]);
+    const h = histogram(net.hiddenPreActivations(moons.test.x), { bins: 30 });
+    assert.equal(h.counts.reduce((a, b) => a + b, 0), moons.test.n * 16);
+    const curve = integerActivation(lab.aq, int.spec);
+    assert.equal(curve.x.length, 256);
+    for (let i = 1; i < 256; i++) assert.ok(curve.y[i] >= curve.y[i - 1], 'hard_tanh through the LUT is monotone');
+    assert.ok(curve.y[255] - curve.y[0] > 1, 'the table spans most of hard_tanh\'s range [-1, 1]');
+    const wide = lab.mlp({ sizes: [3, 4, 2] });
+    assert.throws(() => decisionMap(wide), /must take 2 inputs/);
+    wide.free();
+  } finally {
+    net.free();
+  }
+});

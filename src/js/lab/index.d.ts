@@ -128,7 +128,10 @@ export interface CompareOptions {
   /** QAT learning rate, default lr / 10 */
   qatLr?: number;
   seed?: number;                    // default 1
+  /** return false to stop: compare() then resolves with the rows so far and stopped: true */
   onProgress?: (event: ProgressEvent) => boolean | void;
+  /** each row as it is measured */
+  onRow?: (row: CompareRow, index: number) => void;
 }
 export interface CompareRow {
   activation: string; preset: string | null; stage: 'float' | 'swap' | 'ptq' | 'qat'; bits: number | null;
@@ -142,7 +145,8 @@ export interface CompareResult {
   /** the integer network (JSON form) of each ptq / qat row, null for the others */
   integer: (object | null)[];
   network: MlpJSON;
-  options: Required<Omit<CompareOptions, 'onProgress' | 'dataOptions'>> & { data: string };
+  stopped: boolean;
+  options: Required<Omit<CompareOptions, 'onProgress' | 'onRow' | 'dataOptions'>> & { data: string };
 }
 
 export interface Lab {
@@ -170,3 +174,17 @@ export const OPTIMIZERS: Optimizer[];
 export const DEFAULTS: { sgd: { lr: number; momentum: number }; adam: { lr: number; beta1: number; beta2: number; eps: number } };
 /** The integer network as a self-contained C99 header (the CLI's --export-c). */
 export function integerNetworkToC(net: IntegerNetworkSpec, options?: { name?: string; version?: string; source?: string }): string;
+export function integerNetworkToJSON(net: IntegerNetworkSpec | object): object;
+export function integerNetworkFromJSON(obj: object): IntegerNetworkSpec;
+
+/** Class and softmax confidence of a 2-input model on a resolution x resolution grid (row-major, top row = y[1]). */
+export function decisionMap(model: Mlp | IntegerNetwork, box?: { x?: [number, number]; y?: [number, number]; resolution?: number }):
+  { resolution: number; x: [number, number]; y: [number, number]; classes: number; class: Uint8Array; confidence: Float32Array };
+/** counts[true * classes + predicted] */
+export function confusionMatrix(predicted: ArrayLike<number>, labels: ArrayLike<number>, classes: number): Int32Array;
+/** indices that reference gets right and model wrong */
+export function newlyWrong(reference: ArrayLike<number>, model: ArrayLike<number>, labels: ArrayLike<number>): number[];
+export function histogram(values: ArrayLike<number>, options?: { bins?: number; range?: [number, number] }):
+  { lo: number; hi: number; bins: number; width: number; counts: Int32Array };
+/** hidden layer l of an integer network: every int8 pre-activation code's value x and the dequantized LUT output y */
+export function integerActivation(aq: Actq, spec: IntegerNetworkSpec | object, layer?: number): { x: Float32Array; y: Float32Array };

@@ -20,7 +20,8 @@ import { loadData, DATASETS } from './data.js';
 import { integerNetworkFromJSON, integerNetworkToJSON, integerNetworkToC } from './export_c.js';
 import { normalizeQParams } from '../quantize.js';
 
-export { DATASETS, OPTIMIZERS, DEFAULTS, integerNetworkToC };
+export { DATASETS, OPTIMIZERS, DEFAULTS, integerNetworkToC, integerNetworkToJSON, integerNetworkFromJSON };
+export { decisionMap, confusionMatrix, newlyWrong, histogram, integerActivation } from './analysis.js';
 
 const describe = (v) => (typeof v === 'string' ? `'${v}'` : String(v));
 
@@ -152,11 +153,18 @@ class Lab {
    * integer, options } where rows are
    * { activation, preset, stage: 'float' | 'swap' | 'ptq' | 'qat', bits, accuracy, loss }
    * (accuracy and loss on the test split) and integer[i] the integer network (JSON form)
-   * of every ptq / qat row, in row order (null for float rows).
+   * of every ptq / qat row, in row order (null for float rows). onProgress events carry
+   * the test metrics after every epoch; onProgress returning false stops the run, which
+   * then returns the rows so far with stopped: true. onRow(row, index) is called as each
+   * row is measured.
    */
   async compare(options = {}) {
     const o = compareOptions(options);
-    const report = (event) => o.onProgress?.(event);
+    let stopped = false;
+    const report = (event) => {
+      if (o.onProgress?.(event) === false) stopped = true;
+      return stopped ? false : undefined;
+    };
     const data = typeof o.data === 'string' ? await this.data(o.data, { seed: o.seed, ...o.dataOptions }) : o.data;
     const trainSpec = parseActivation(o.train);
     const deploy = o.deploy.map(parseActivation);
@@ -170,32 +178,40 @@ class Lab {
       net.free();
       throw e;
     }
-    const train = { epochs: o.epochs, batch: o.batch, lr: o.lr, optimizer: o.optimizer, seed: o.seed, ...o.trainExtra };
+    const train = { epochs: o.epochs, batch: o.batch, lr: o.lr, optimizer: o.optimizer, seed: o.seed };
     const rows = [], integer = [];
     const row = (act, stage, bits, r, int = null) => {
-      rows.push({ activation: act.name, preset: act.preset, stage, bits, accuracy: r.accuracy, loss: r.loss });
+      const entry = { activation: act.name, preset: act.preset, stage, bits, accuracy: r.accuracy, loss: r.loss };
+      rows.push(entry);
       integer.push(int ? integerNetworkToJSON(int.spec) : null);
+      o.onRow?.(entry, rows.length - 1);
     };
+    let trained = { samplesPerSecond: NaN };
     try {
-      const trained = net.train(data.train, { ...train, onProgress: (e) => report({ phase: 'train', activation: net.activation.name, preset: net.activation.preset, ...e }) });
-      row(net.activation, 'float', null, net.evaluate(data.test));
-      for (const d of deployed) d.setParameters(net.parameters()); // the trained weights
-      for (const d of deployed) {
-        row(d.activation, 'swap', null, d.evaluate(data.test));
-        for (const bits of o.bits) {
-          const q = this.quantize(d, data.train, { bits });
-          row(d.activation, 'ptq', bits, q.evaluate(data.test), q);
-        }
-        for (const bits of o.qatEpochs > 0 ? o.bits : []) {
-          const tuned = this.qat(d, data.train, {
-            ...train, epochs: o.qatEpochs, lr: o.qatLr, bits,
-            onProgress: (e) => report({ phase: 'qat', activation: d.activation.name, preset: d.activation.preset, bits, ...e }),
-          });
-          try {
-            const q = this.quantize(tuned, data.train, { bits });
-            row(d.activation, 'qat', bits, q.evaluate(data.test), q);
-          } finally {
-            tuned.free();
+      run: {
+        trained = net.train(data.train, { ...train, validation: data.test,
+          onProgress: (e) => report({ phase: 'train', activation: net.activation.name, preset: net.activation.preset, ...e }) });
+        if (stopped) break run;
+        row(net.activation, 'float', null, net.evaluate(data.test));
+        for (const d of deployed) d.setParameters(net.parameters()); // the trained weights
+        for (const d of deployed) {
+          row(d.activation, 'swap', null, d.evaluate(data.test));
+          for (const bits of o.bits) {
+            const q = this.quantize(d, data.train, { bits });
+            row(d.activation, 'ptq', bits, q.evaluate(data.test), q);
+          }
+          for (const bits of o.qatEpochs > 0 ? o.bits : []) {
+            const tuned = this.qat(d, data.train, {
+              ...train, epochs: o.qatEpochs, lr: o.qatLr, bits, validation: data.test,
+              onProgress: (e) => report({ phase: 'qat', activation: d.activation.name, preset: d.activation.preset, bits, ...e }),
+            });
+            try {
+              if (stopped) break run;
+              const q = this.quantize(tuned, data.train, { bits });
+              row(d.activation, 'qat', bits, q.evaluate(data.test), q);
+            } finally {
+              tuned.free();
+            }
           }
         }
       }
@@ -206,6 +222,7 @@ class Lab {
         rows,
         integer,
         network: net.toJSON(),
+        stopped,
         options: { data: data.name, hidden: o.hidden, train: o.train, deploy: o.deploy, bits: o.bits, epochs: o.epochs,
           qatEpochs: o.qatEpochs, batch: o.batch, lr: o.lr, qatLr: o.qatLr, optimizer: o.optimizer, seed: o.seed },
       };
@@ -241,7 +258,9 @@ export function compareOptions(options) {
   o.qatLr ??= o.lr / 10; // fine-tuning: a tenth of the training rate (measured better than the full rate)
   trainOptions({ epochs: o.epochs, batch: o.batch, lr: o.lr, optimizer: o.optimizer, seed: o.seed }, 'compare');
   trainOptions({ lr: o.qatLr, optimizer: o.optimizer }, 'compare: qatLr');
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new TypeError('compare: onProgress must be a function');
+  for (const k of ['onProgress', 'onRow']) {
+    if (o[k] !== undefined && typeof o[k] !== 'function') throw new TypeError(`compare: ${k} must be a function`);
+  }
   return o;
 }
 
