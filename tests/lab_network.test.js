@@ -296,3 +296,18 @@ test('analysis for the page: decision maps (float and integer), confusion matrix
     net.free();
   }
 });
+
+test('a preset stays attached through clone(), qat() and JSON', () => {
+  const net = lab.mlp({ sizes: [2, 4, 2], activation: 'hard_sigmoid:bnn' });
+  const tuned = lab.qat(net, moons.train, { bits: 4, epochs: 1 });
+  try {
+    for (const n of [net, net.clone(), tuned, lab.fromJSON(net.toJSON())]) {
+      assert.deepEqual([n.activation.name, n.activation.preset, n.activation.params], ['hard_sigmoid', 'bnn', { slope: 0.5, offset: 0.5 }]);
+      if (n !== net && n !== tuned) n.free();
+    }
+    assert.equal(lab.quantize(tuned, moons.train, { bits: 4 }).spec.activation.preset, 'bnn');
+  } finally {
+    net.free();
+    tuned.free();
+  }
+});

@@ -76,7 +76,8 @@ class Lab {
     const obj = typeof json === 'string' ? JSON.parse(json) : json;
     if (!obj || obj.format !== 'actq-mlp') throw new TypeError("fromJSON: not an actq network (format 'actq-mlp')");
     if (obj.version !== 1) throw new RangeError(`fromJSON: unsupported version ${obj.version}`);
-    const net = this.mlp({ sizes: obj.sizes, activation: obj.activation.name, params: { ...obj.activation.params }, seed: obj.seed });
+    const { name, preset, params } = obj.activation ?? {};
+    const net = this.mlp({ sizes: obj.sizes, activation: name, params: preset ? { preset, ...params } : { ...params }, seed: obj.seed });
     try {
       const values = new Float32Array(net.parameterCount);
       if (!Array.isArray(obj.layers) || obj.layers.length !== net.layers.length) throw new RangeError('fromJSON: layers do not match sizes');
@@ -90,7 +91,6 @@ class Lab {
       });
       if (!values.every(Number.isFinite)) throw new RangeError('fromJSON: weights must be finite numbers');
       net.setParameters(values);
-      net.activation = Object.freeze({ ...net.activation, preset: obj.activation.preset ?? null });
       if (obj.quant) {
         net.quant = {
           bits: checkBits(obj.quant.bits, 'fromJSON: quant.bits'),

@@ -157,7 +157,11 @@ export class Mlp {
     copy.quant = this.quant;
     return copy;
   }
-  #activationArg() { return { ...this.activation.params }; }
+  /** The activation as a params argument: its values, and its preset name (kept as a label). */
+  #activationArg() {
+    const { preset, params } = this.activation;
+    return preset === null ? { ...params } : { preset, ...params };
+  }
 
   free() {
     const aq = this.#lab.aq;
