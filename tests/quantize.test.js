@@ -205,6 +205,20 @@ test('error metrics: mse, rmse, mae, maxAbs, SQNR in dB', () => {
   assert.equal(e.maxAbs, 1);
   assert.ok(Math.abs(e.sqnrDb - 10 * Math.log10(14 / 1.25)) < 1e-12);
   assert.equal(aq.error(ref, ref).sqnrDb, Infinity);
+  // weighted: weights 0 drop elements (also from maxAbs), others scale their share
+  const w = aq.error(ref, approx, { weights: [1, 1, 0, 2] });
+  assert.equal(w.mse, 0.25 / 4);
+  assert.equal(w.maxAbs, 0.5);
+  // a normal input distribution weights element i by exp(-((x_i - mean) / sd)^2 / 2)
+  const x = Float32Array.of(-1, 0, 1, 2);
+  const g = Array.from(x, (v) => Math.exp(-0.5 * ((v - 0.5) / 0.75) ** 2));
+  const n = aq.error(ref, approx, { x, distribution: { normal: { mean: 0.5, sd: 0.75 } } });
+  assert.ok(Math.abs(n.mse - (g[0] * 0.25 + g[2] * 1) / g.reduce((a, b) => a + b)) < 1e-15);
+  assert.deepEqual(aq.error(ref, approx, { distribution: 'uniform' }), e);
+  assert.throws(() => aq.error(ref, approx, { weights: [1, 1] }), /one weight per element/);
+  assert.throws(() => aq.error(ref, approx, { weights: [1, -1, 1, 1] }), /weights\[1\] = -1/);
+  assert.throws(() => aq.error(ref, approx, { distribution: { normal: { mean: 0, sd: 0 } }, x }), /sd > 0/);
+  assert.throws(() => aq.error(ref, approx, { distribution: { normal: { mean: 0, sd: 1 } } }), TypeError);
 });
 
 // float64-built reference table: f at the float32 dequantized input, in float64, then the

@@ -152,7 +152,11 @@ export interface Actq {
   calibrate(x: Float32Array, options?: CalibrateOptions): QParams & { scale: number; zeroPoint: number };
   observer(options?: CalibrateOptions & { averagingConstant?: number }): Observer;
   outputQParams(preset: OutputQParamsPreset, options?: { signed?: boolean; rounding?: Rounding }): QParams;
-  error(reference: Float32Array, approx: Float32Array): ErrorMetrics;
+  /** mse, rmse, mae, maxAbs, SQNR of approx vs reference; weighted by options.weights, or by an
+   *  input distribution over options.x (maxAbs over the elements of nonzero weight). */
+  error(reference: Float32Array, approx: Float32Array, options?: {
+    weights?: ArrayLike<number>; distribution?: 'uniform' | { normal: { mean: number; sd: number } }; x?: Float32Array;
+  }): ErrorMetrics;
 
   lut<N extends Name>(name: N, params: Params<N>, inQp: QParams, outQp: QParams | OutputQParamsPreset): Lut;
   applyLut(lut: Lut | Int8Array | Uint8Array, q: CodesOf<Int8Array | Uint8Array>, out?: CodesOf<Int8Array | Uint8Array>): Int8Array | Uint8Array;

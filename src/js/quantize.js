@@ -151,24 +151,55 @@ export function installQuantization(aq, wasm) {
 
   // ---- error metrics ---------------------------------------------------------------------
 
-  aq.error = (reference, approx) => {
+  /**
+   * Error of approx against reference: mse, rmse, mae, maxAbs, sqnrDb. options.weights (one
+   * per element, >= 0) or options.distribution with options.x (the inputs of the elements:
+   * 'uniform', or { normal: { mean, sd } }) weight mse, rmse, mae and sqnr by the input
+   * distribution; maxAbs is taken over the elements of nonzero weight.
+   */
+  aq.error = (reference, approx, options = {}) => {
     for (const [v, name] of [[reference, 'reference'], [approx, 'approx']]) {
       if (!(v instanceof Float32Array)) throw new TypeError(`${name} must be a Float32Array, got ${v?.constructor?.name ?? describe(v)}`);
     }
     if (reference.length !== approx.length) {
       throw new RangeError(`approx: length ${approx.length} does not match the reference length ${reference.length}`);
     }
-    let se = 0, ae = 0, maxAbs = 0, signal = 0;
+    const w = errorWeights(reference.length, options);
+    let se = 0, ae = 0, maxAbs = 0, signal = 0, total = 0;
     for (let i = 0; i < reference.length; i++) {
+      const wi = w ? w[i] : 1;
+      if (wi === 0) continue;
       const d = approx[i] - reference[i], a = Math.abs(d);
-      se += d * d;
-      ae += a;
-      signal += reference[i] * reference[i];
+      se += wi * d * d;
+      ae += wi * a;
+      signal += wi * reference[i] * reference[i];
+      total += wi;
       if (!(a <= maxAbs)) maxAbs = a; // NaN makes it NaN
     }
-    const n = reference.length || 1, mse = se / n;
+    const n = total || 1, mse = se / n;
     return { mse, rmse: Math.sqrt(mse), mae: ae / n, maxAbs, sqnrDb: 10 * Math.log10(signal / se) };
   };
+
+  function errorWeights(n, { weights, distribution, x } = {}) {
+    if (weights !== undefined) {
+      if (!(weights && typeof weights.length === 'number') || weights.length !== n) {
+        throw new RangeError(`error: options.weights must have one weight per element (${n})`);
+      }
+      for (let i = 0; i < n; i++) {
+        if (!(weights[i] >= 0 && Number.isFinite(weights[i]))) throw new RangeError(`error: options.weights[${i}] = ${weights[i]} must be finite and >= 0`);
+      }
+      return weights;
+    }
+    if (distribution === undefined || distribution === 'uniform') return null;
+    const normal = distribution?.normal;
+    if (!normal || !Number.isFinite(normal.mean) || !(normal.sd > 0 && Number.isFinite(normal.sd))) {
+      throw new RangeError("error: options.distribution must be 'uniform' or { normal: { mean, sd } } with a finite mean and sd > 0");
+    }
+    if (!(x instanceof Float32Array) || x.length !== n) throw new TypeError(`error: a distribution needs options.x, the ${n} inputs (Float32Array)`);
+    const w = new Float64Array(n);
+    for (let i = 0; i < n; i++) { const t = (x[i] - normal.mean) / normal.sd; w[i] = Math.exp(-0.5 * t * t); }
+    return w;
+  }
 
   // ---- calibration -----------------------------------------------------------------------
 
