@@ -2,6 +2,12 @@
 // module: the activation, its derivative, calibration, fake quantization, the STE mask, the
 // error metrics, the LUT and the integer kernel. The page itself only subtracts (error =
 // quantized - float) and multiplies (STE gradient = mask * f').
+//
+// "Deployed" is what an edge chip computes for a function: the input quantized to 8-bit
+// codes over the plotted range, the function's lookup table at the chosen output bits (the
+// same table the LUT export writes, up to its bit width), the output codes dequantized --
+// compared with the smooth function it replaces (hard_sigmoid -> sigmoid, ...; a function
+// without a smooth partner against itself), in float.
 
 import { FIXED_QPARAMS, PAIRS } from './state.js';
 
@@ -47,6 +53,19 @@ function allCodes(aq, qp) {
   return codes;
 }
 
+/** The deployed output over xs: quantize (8-bit input) -> table at the output bits -> dequantize.
+ *  Above 8 output bits the table is the int16 interpolated one (lut16) on 16-bit input codes. */
+function deployedOutput(aq, xs, y, s, quant, buffers) {
+  const outQp = outputQParams(aq, y, quant, quant.bits);
+  const wide = outQp.bits > 8;
+  const inQp = wide ? aq.calibrate(xs, { bits: 16, signed: quant.signed, symmetric: quant.symmetric }) : inputQParams(aq, xs, quant);
+  const lut = wide ? aq.lut16(s.name, paramsOf(aq, s), inQp, outQp) : aq.lut(s.name, paramsOf(aq, s), inQp, outQp);
+  // code buffers reused across frames (one per code type): a frame allocates no big arrays
+  const codes = aq.quantize(xs, inQp, buffers.codes(aq.codeRange(inQp), inQp, 'in'));
+  const out = wide ? aq.applyLut16(lut, codes, buffers.codes(null, lut.outQp, 'out')) : aq.applyLut(lut, codes, buffers.codes(null, lut.outQp, 'out'));
+  return aq.dequantize(out, lut.outQp, buffers.deployed);
+}
+
 /** Integer-only kernel vs the float-built LUT over all 8-bit codes: { codes, differ, maxLsb }. */
 function integerPath(aq, lut, s) {
   const codes = allCodes(aq, lut.inQp);
@@ -81,8 +100,15 @@ export function createEngine(aq) {
 
   function pool(i, n) {
     if (pools[i]?.y.length !== n) {
-      pools[i] = { y: 0, dy: 0, yq: 0, mask: 0, err: 0, ste: 0 };
+      pools[i] = { y: 0, dy: 0, yq: 0, mask: 0, err: 0, ste: 0, dep: 0, deployed: 0 };
       for (const k of Object.keys(pools[i])) pools[i][k] = new Float32Array(n);
+      const typed = new Map();
+      pools[i].codes = (range, qp, role) => { // a code array of qp's type and length n, kept per (role, type)
+        const Type = qp.bits > 8 ? (qp.signed === false ? Uint16Array : Int16Array) : qp.signed === false ? Uint8Array : Int8Array;
+        const key = `${role}:${Type.name}`;
+        if (!typed.has(key)) typed.set(key, new Type(n));
+        return typed.get(key);
+      };
     }
     return pools[i];
   }
@@ -123,6 +149,31 @@ export function createEngine(aq) {
       }
       return r;
     });
+
+    // deployed vs the smooth reference, weighted by the chosen input distribution
+    const references = new Map(); // smooth partner name -> its float outputs over xs
+    const reference = (r) => {
+      const partner = PAIRS[r.name];
+      if (!partner) return r.y;
+      if (!references.has(partner)) references.set(partner, aq.forward(partner, xs));
+      return references.get(partner);
+    };
+    const weighting = state.dist.kind === 'normal' ? { x: xs, distribution: { normal: { mean: state.dist.mean, sd: state.dist.sd } } } : {};
+    for (const r of series) {
+      if (!r.ok) continue;
+      r.reference = PAIRS[r.name] ?? r.name;
+      try {
+        const ref = reference(r);
+        const deployed = quant.on ? deployedOutput(aq, xs, r.y, state.series[r.index], quant, pool(r.index, n)) : r.y;
+        r.deployed = aq.error(ref, deployed, weighting);
+        r.deployed.maxAbs = aq.error(ref, deployed).maxAbs; // over the whole plotted range
+        const e = pool(r.index, n).dep;
+        for (let k = 0; k < n; k++) e[k] = deployed[k] - ref[k];
+        r.depErr = e;
+      } catch (err) {
+        r.deployed = { problem: message(err) };
+      }
+    }
 
     // hard vs smooth: the first shown smooth partner of each hard function
     for (const r of series) {

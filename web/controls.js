@@ -39,56 +39,121 @@ export function niceStep(span) {
 
 const snap = (v, step) => Number((Math.round(v / step) * step).toPrecision(12));
 
+/** A typed number: a decimal or a fraction a/b (1/6 is then exactly 1/6). */
+export function parseNumber(text) {
+  const decimal = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
+  const m = new RegExp(`^\\s*(${decimal})\\s*(?:/\\s*(${decimal})\\s*)?$`).exec(text);
+  if (!m) throw new RangeError(`expected a number or a fraction such as 1/6, got '${text}'`);
+  const v = m[2] === undefined ? Number(m[1]) : Number(m[1]) / Number(m[2]);
+  if (!Number.isFinite(v)) throw new RangeError(`'${text}' is not a finite number`);
+  return v;
+}
+
 /**
- * A range slider with a visible label and an <output> showing the live value.
+ * A range slider with a visible label and its value: an <output>, or (typed: true) a text
+ * box that takes a typed number or fraction, checked by validate(v) (an error message, or
+ * null) before it is applied. scale 'log' moves the slider in log10 space -- for positive
+ * ranges over decades (slope 0.001..10), where a linear slider puts every preset in its
+ * first percent. ticks: values marked on the slider (the presets).
  * The slider uses step="any" so a preset's exact value (1/6) is shown as is, not snapped to a
  * step; dragging and the keyboard move in `step` units (arrows: 1 step, PageUp/Down: 10,
- * Home/End: the ends).
+ * Home/End: the ends); on a log slider a step is 1/500 of the decades, and values snap to 4
+ * significant digits.
  */
-export function slider({ id = nextId('slider'), label, doc, min, max, step, value, integer = false, format = fmt, onChange }) {
-  const el = field();
+export function slider({ id = nextId('slider'), label, doc, min, max, step, value, integer = false, format = fmt, onChange,
+  scale = 'linear', typed = false, validate = () => null, ticks = [] }) {
+  const el = field(typed ? 'field typed' : 'field');
+  const log = scale === 'log' && min > 0;
+  const toPos = (v) => (log ? Math.log10(v) : v), fromPos = (p) => (log ? 10 ** p : p);
   const input = document.createElement('input');
   input.type = 'range';
   input.id = id;
-  input.min = String(min);
-  input.max = String(max);
+  input.min = String(toPos(min));
+  input.max = String(toPos(max));
   input.step = integer ? '1' : 'any';
-  const output = document.createElement('output');
-  output.htmlFor = id;
+  if (ticks.length) {
+    const list = document.createElement('datalist');
+    list.id = `${id}-ticks`;
+    for (const t of ticks) if (t >= min && t <= max) list.append(new Option('', String(toPos(t))));
+    input.setAttribute('list', list.id);
+    el.append(list);
+  }
+  let output;
+  const problem = document.createElement('span');
+  if (typed) {
+    output = document.createElement('input');
+    output.type = 'text';
+    output.inputMode = 'decimal';
+    output.spellcheck = false;
+    output.className = 'num';
+    output.setAttribute('aria-label', `${label} value (a number or a fraction)`);
+    problem.className = 'field-problem';
+    problem.id = `${id}-problem`;
+    problem.setAttribute('role', 'alert');
+    output.setAttribute('aria-describedby', problem.id);
+  } else {
+    output = document.createElement('output');
+    output.htmlFor = id;
+  }
   output.id = `${id}-value`;
   el.append(labelFor(id, label, doc), input, output);
+  if (typed) el.append(problem);
   if (doc) {
     el.append(description(id, doc));
     input.setAttribute('aria-describedby', `${id}-doc`);
   }
-  step = integer ? Math.max(1, step ?? 1) : step ?? niceStep(max - min);
+  const span = toPos(max) - toPos(min);
+  step = integer ? Math.max(1, step ?? 1) : log ? span / 500 : step ?? niceStep(max - min);
 
   let current = value;
+  const setText = (text) => { if (typed) output.value = text; else output.value = text; };
   const show = (v) => {
     current = v;
-    input.value = String(v);
-    output.value = format(v);
+    input.value = String(toPos(v));
+    setText(format(v));
     input.setAttribute('aria-valuetext', format(v));
   };
-  const commit = (v) => {
-    v = Math.min(max, Math.max(min, integer ? Math.round(v) : snap(v, step)));
+  const round = (v) => (integer ? Math.round(v) : log ? Number(v.toPrecision(4)) : snap(v, step));
+  const commit = (v, exact = false) => {
+    if (!exact) v = Math.min(max, Math.max(min, round(v))); // a typed value is checked by validate() instead
     if (v === current) return void show(v);
     show(v);
     onChange(v);
   };
-  input.addEventListener('input', () => commit(Number(input.value)));
+  input.addEventListener('input', () => commit(fromPos(Number(input.value))));
   input.addEventListener('keydown', (e) => {
     const moves = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10 };
     let v;
-    if (e.key in moves) v = snap(current, step) + moves[e.key] * step;
+    if (e.key in moves) v = log ? fromPos(toPos(current) + moves[e.key] * step) : snap(current, step) + moves[e.key] * step;
     else if (e.key === 'Home') v = min;
     else if (e.key === 'End') v = max;
     else return;
     e.preventDefault();
     commit(v);
   });
+  if (typed) {
+    output.addEventListener('change', () => {
+      let v, message = null;
+      try {
+        v = parseNumber(output.value);
+        if (integer && !Number.isInteger(v)) throw new RangeError(`${label}: must be an integer`);
+        message = validate(v);
+      } catch (e) {
+        message = e.message;
+      }
+      problem.textContent = message ?? '';
+      if (message) {
+        output.setAttribute('aria-invalid', 'true');
+        return;
+      }
+      output.removeAttribute('aria-invalid');
+      // a typed value is applied exactly (1/6 stays 1/6); the slider shows as far as it reaches
+      current = NaN;
+      commit(v, true);
+    });
+  }
   show(value);
-  return { el, input, output, set: show };
+  return { el, input, output, set: (v) => { problem.textContent = ''; output.removeAttribute?.('aria-invalid'); show(v); } };
 }
 
 /** A <select> from [value, text] pairs or { groupLabel: pairs } for <optgroup>s. */

@@ -91,7 +91,11 @@ function frame() {
   labels = state.series.map(label);
   results = engine.run(state);
   const t1 = performance.now();
-  for (const c of charts) c.draw(results, theme, labels);
+  if (focus !== null && focus >= state.series.length) focus = null;
+  renderLegend();
+  for (const c of charts) c.draw(results, theme, labels, state.errorMode);
+  $('error-mode').value = state.errorMode;
+  $('error-title').textContent = state.errorMode === 'ref' ? 'Deployed error' : 'Quantization error';
   const t2 = performance.now();
   readouts.draw(results, state, labels);
   results.series.forEach((r) => series.problem(r.index, r.problem));
@@ -108,9 +112,57 @@ function frame() {
   $('perf').textContent = `recompute + redraw: ${dt.toFixed(1)} ms (wasm ${(t1 - t0).toFixed(1)}, charts ${(t2 - t1).toFixed(1)}, ` +
     `readouts and export ${(dt - (t2 - t0)).toFixed(1)}); median of the last ${recent.length} frames ${recent[recent.length >> 1].toFixed(1)} ms; ` +
     `${results.series.length} functions × ${results.n} points`;
+  if (frameTimes.length === 1) window.__actqFirstFrameAt = performance.now(); // ms since navigation start
   document.body.dataset.frames = String(frameTimes.length);
   saveUrlSoon();
 }
+
+// ---- narrow screens: the controls collapse below the charts (closed at first) ---------------
+
+const narrow = matchMedia('(max-width: 760px)');
+function setPanel(open) {
+  $('panel-toggle').setAttribute('aria-expanded', String(open));
+  $('panel-body').hidden = !open;
+}
+$('panel-toggle').addEventListener('click', () => setPanel($('panel-body').hidden));
+setPanel(!narrow.matches);
+narrow.addEventListener('change', () => setPanel(!narrow.matches));
+
+// ---- legend: press a function to isolate it on every chart (the others fade) -----------------
+
+let focus = null; // index of the isolated function, or null
+let legendKey = '';
+function renderLegend() {
+  const key = `${labels.join('\n')}|${focus}`;
+  if (key === legendKey) return;
+  legendKey = key;
+  $('legend').replaceChildren(...labels.map((text, i) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'legend-item';
+    b.id = `legend-${i}`;
+    b.setAttribute('aria-pressed', String(focus === i));
+    if (focus !== null && focus !== i) b.classList.add('faded');
+    const sw = document.createElement('span');
+    sw.className = 'swatch';
+    sw.style.background = `var(--series-${i})`;
+    sw.setAttribute('aria-hidden', 'true');
+    b.append(sw, text);
+    b.addEventListener('click', () => {
+      focus = focus === i ? null : i;
+      for (const c of charts) c.setFocus(focus);
+      renderLegend();
+      document.getElementById(`legend-${i}`)?.focus();
+    });
+    return b;
+  }));
+  for (const c of charts) c.setFocus(focus);
+}
+
+$('error-mode').addEventListener('change', (e) => {
+  state.errorMode = e.target.value;
+  invalidate();
+});
 
 // ---- URL: the whole state, written shortly after the last change ----------------------------
 

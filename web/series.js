@@ -146,9 +146,22 @@ export function seriesPanel(container, aq, hooks) {
         });
         controls.set(p.name, { set: (arr) => { text.set(arr.join(', ')); arr.forEach((v, k) => parts[k]?.set(v)); } });
       } else {
-        const [lo, hi] = sliderRange(p, value);
+        // positive parameters spanning decades (slope 0.001..10) get a log slider
+        const log = p.kind === 'number' && p.min > 0 && p.max / p.min >= 100;
+        const [lo, hi] = log ? [p.min, p.max] : sliderRange(p, value);
+        const ticks = Object.values(entry.presets).map((pr) => pr[p.name]).filter(Number.isFinite);
         const sl = slider({
-          id, label, doc, min: lo, max: hi, value, integer: p.kind === 'integer',
+          id, label, doc, min: lo, max: hi, value, integer: p.kind === 'integer', scale: log ? 'log' : 'linear',
+          typed: p.kind === 'number', ticks,
+          // a typed value is checked by the package, as a call would be: its RangeError is shown
+          validate: (v) => {
+            try {
+              aq.forward(s.name, new Float32Array(1), { ...hooks.state().series[i].params, [p.name]: v });
+              return null;
+            } catch (e) {
+              return e.message;
+            }
+          },
           onChange: (v) => setParam(p.name, v),
         });
         controls.set(p.name, sl);

@@ -91,7 +91,25 @@ export function settingsPanel(inputBox, quantBox, hooks) {
   const note = document.createElement('p');
   note.className = 'note';
   note.id = 'quant-note';
-  quantBox.append(on.el, bits.el, signed.el, symmetric.el, rounding.el, out.el, percentile.el, note);
+  // the input distribution that weights the deployed RMS (the readouts' ranking column)
+  const d = () => st().dist;
+  const dist = select({
+    id: 'dist', label: 'Inputs (RMS)', options: [['uniform', 'uniform over the plot'], ['normal', 'normal(mean, sd)']], value: d().kind,
+    onChange: set((v) => { st().dist = { ...d(), kind: v }; }),
+  });
+  const mean = slider({
+    id: 'dist-mean', label: 'Mean', min: -X_LIMIT, max: X_LIMIT, step: 0.1, value: d().mean, typed: true,
+    doc: 'mean of the normal input distribution',
+    validate: (v) => (Math.abs(v) <= X_LIMIT ? null : `mean must be in [${-X_LIMIT}, ${X_LIMIT}]`),
+    onChange: set((v) => { st().dist = { ...d(), mean: v }; }),
+  });
+  const sd = slider({
+    id: 'dist-sd', label: 'SD', min: 0.01, max: X_LIMIT, value: d().sd, typed: true, scale: 'log',
+    doc: 'standard deviation of the normal input distribution (e.g. of the pre-activations a layer sees)',
+    validate: (v) => (v > 0 && v <= X_LIMIT ? null : `sd must be in (0, ${X_LIMIT}]`),
+    onChange: set((v) => { st().dist = { ...d(), sd: v }; }),
+  });
+  quantBox.append(on.el, bits.el, signed.el, symmetric.el, rounding.el, out.el, percentile.el, note, dist.el, mean.el, sd.el);
 
   /** Reflects the state in the controls (after a URL load or a comparison button). */
   function sync() {
@@ -106,6 +124,10 @@ export function settingsPanel(inputBox, quantBox, hooks) {
     rounding.set(qs.rounding);
     out.set(qs.out);
     percentile.set(qs.percentile);
+    dist.set(s.dist.kind);
+    mean.set(s.dist.mean);
+    sd.set(s.dist.sd);
+    mean.el.hidden = sd.el.hidden = s.dist.kind !== 'normal';
     const fixed = FIXED_QPARAMS.includes(qs.out);
     // A fixed preset brings its own scale, zero point and 8 bits: these controls do not apply.
     bits.input.disabled = !qs.on || fixed;

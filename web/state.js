@@ -13,6 +13,7 @@ export const CALIBRATIONS = ['minmax', 'percentile', 'mse', 'entropy'];
 export const FIXED_QPARAMS = ['tflite-logistic', 'tflite-tanh', 'pytorch-sigmoid', 'pytorch-tanh'];
 export const POINTS = [500, 1000, 2000, 5000, 10000];
 export const X_LIMIT = 20;
+export const ERROR_MODES = ['own', 'ref'];
 
 /** Hard function -> the smooth function it approximates. */
 export const PAIRS = { hard_sigmoid: 'sigmoid', hard_tanh: 'tanh', hard_swish: 'silu' };
@@ -61,6 +62,8 @@ export function defaultState(aq) {
       out: 'minmax', percentile: 99.99,
     },
     lut: 1, // index of the series whose 8-bit LUT is exported
+    errorMode: 'own', // the error chart: quantized vs its own float ('own') or deployed vs the reference ('ref')
+    dist: { kind: 'uniform', mean: 0, sd: 1 }, // input distribution weighting the deployed RMS
   };
 }
 
@@ -69,16 +72,18 @@ export function defaultState(aq) {
 // encodeURIComponent, keeping the separators the format uses readable.
 const enc = (s) => encodeURIComponent(s).replace(/%(3A|2C|3B|7C|3D)/g, (m) => decodeURIComponent(m));
 
+/** name, name:preset, or name:key=value;... listing only the parameters that differ from
+ *  their defaults (so a parameter added to the table later leaves old links unchanged). */
 function seriesToken(aq, s) {
   const entry = aq.activation(s.name);
   if (entry.params.length === 0) return s.name;
   const preset = presetOf(entry, s.params);
   if (preset) return `${s.name}:${preset}`;
-  const parts = entry.params.map((p) => {
+  const parts = entry.params.filter((p) => !sameValue(s.params[p.name], p.default)).map((p) => {
     const v = s.params[p.name];
     return `${p.name}=${Array.isArray(v) ? v.join('|') : p.kind === 'boolean' ? (v ? 1 : 0) : v}`;
   });
-  return `${s.name}:${parts.join(';')}`;
+  return parts.length ? `${s.name}:${parts.join(';')}` : s.name;
 }
 
 export function toQuery(aq, state) {
@@ -95,6 +100,8 @@ export function toQuery(aq, state) {
     ['out', q.out],
     ['pct', q.percentile],
     ['lut', state.lut],
+    ['err', state.errorMode],
+    ['dist', state.dist.kind === 'normal' ? `normal:${state.dist.mean},${state.dist.sd}` : 'uniform'],
   ];
   return `?${fields.map(([k, v]) => `${k}=${enc(String(v))}`).join('&')}`;
 }
@@ -197,6 +204,14 @@ export function fromQuery(aq, search) {
   q.percentile = num('pct', (v) => v >= 90 && v <= 100) ?? q.percentile;
   state.lut = num('lut', Number.isInteger) ?? state.lut;
   state.lut = lutIndex(state);
+  state.errorMode = oneOf('err', ERROR_MODES) ?? state.errorMode;
+  if (fields.has('dist')) {
+    const [kind, args = ''] = splitOnce(fields.get('dist'), ':');
+    const [mean, sd] = args.split(',').map(Number);
+    if (kind === 'uniform') state.dist = { ...state.dist, kind };
+    else if (kind === 'normal' && Number.isFinite(mean) && sd > 0 && Number.isFinite(sd)) state.dist = { kind, mean, sd };
+    else problems.push(`ignored dist=${fields.get('dist')}`);
+  }
   return { state, problems };
 }
 

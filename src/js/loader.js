@@ -23,12 +23,23 @@ export async function readBinary(url) {
   return response.arrayBuffer();
 }
 
+/** Over http(s), compiles while the bytes arrive (served as application/wasm); else reads, then compiles. */
+async function compileFrom(url) {
+  if (url.protocol !== 'file:' && typeof WebAssembly.compileStreaming === 'function') {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`actq: cannot fetch ${url}: HTTP ${response.status}`);
+    if (response.headers.get('content-type')?.startsWith('application/wasm')) return WebAssembly.compileStreaming(response);
+    return WebAssembly.compile(await response.arrayBuffer());
+  }
+  return WebAssembly.compile(await readBinary(url));
+}
+
 const modules = new Map(); // variant -> Promise<WebAssembly.Module>, compiled once
 
 function compile(file) {
   if (!modules.has(file)) {
     const url = new URL(`./wasm/${file}.wasm`, import.meta.url);
-    const promise = readBinary(url).then((bytes) => WebAssembly.compile(bytes));
+    const promise = compileFrom(url);
     promise.catch(() => modules.delete(file)); // a failed load may be retried
     modules.set(file, promise);
   }
