@@ -396,3 +396,166 @@ test('`node scripts/serve.mjs` prints its URL and serves there (PORT=0: any free
     child.kill();
   }
 });
+
+// ---- the deployed error at a glance, at 60 frames per second (issue 12) ---------------------
+
+const SIGMOID_PRESETS = '?s=sigmoid,hard_sigmoid:onnx,hard_sigmoid:pytorch,hard_sigmoid:paddle,hard_sigmoid:taylor,hard_sigmoid:bnn&x=-6,6&n=2000&q=1&bits=4';
+
+test('the deployed readout ranks the hard sigmoid presets at 4 bits as the package computes them', async () => {
+  const { load } = await import('actq');
+  const aq = await load();
+  // what the page does, from the package: 8-bit input over the plot, each table at 4 bits, vs sigmoid
+  const n = 2000, x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = -6 + (12 * i) / (n - 1);
+  const inQp = aq.calibrate(x, { bits: 8, signed: true, symmetric: false, method: 'minmax' });
+  const ref = aq.forward('sigmoid', x);
+  const expected = ['onnx', 'pytorch', 'paddle', 'taylor', 'bnn'].map((preset, k) => {
+    const outQp = aq.calibrate(aq.forward('hard_sigmoid', x, preset), { bits: 4, signed: true, symmetric: false, method: 'minmax' });
+    const lut = aq.lut('hard_sigmoid', { preset }, inQp, outQp);
+    const deployed = aq.dequantize(aq.applyLut(lut, aq.quantize(x, inQp)), lut.outQp);
+    return { index: k + 1, rms: aq.error(ref, deployed).rmse, max: aq.error(ref, deployed).maxAbs };
+  });
+  const fmt = (v) => String(Number(v.toPrecision(4)));
+  const { page, context, errors } = await open(SIGMOID_PRESETS);
+  try {
+    for (const e of expected) {
+      const r = await row(page, e.index);
+      assert.equal(r.depRms, fmt(e.rms), `row ${e.index}: deployed RMS`);
+      assert.equal(r.depMax, fmt(e.max), `row ${e.index}: deployed max abs`);
+      assert.equal(r.ref, 'sigmoid');
+    }
+    // rows in ascending deployed RMS (the default sort), the best hard sigmoid marked
+    const order = await page.evaluate(() => [...document.querySelectorAll('#metrics tbody tr')].map((tr) => Number(tr.id.slice(4))));
+    const ranked = [...expected].sort((a, b) => a.rms - b.rms).map((e) => e.index);
+    assert.deepEqual(order.filter((i) => i > 0), ranked);
+    assert.match(await page.textContent(`#row-${ranked[0]} th`), /★ best/);
+    assert.equal(await page.locator('#metrics .best:not(:empty)').count(), 1);
+    // the max-abs header sorts by that column instead; again reverses
+    await page.click('button[data-sort="depMax"]');
+    const byMax = await page.evaluate(() => [...document.querySelectorAll('#metrics tbody tr')].map((tr) => Number(tr.id.slice(4))));
+    assert.deepEqual(byMax.filter((i) => i > 0), [...expected].sort((a, b) => a.max - b.max || a.index - b.index).map((e) => e.index));
+    // a normal input distribution re-weights the RMS (the package's weighted error)
+    await page.selectOption('#dist', 'normal');
+    await page.fill('#dist-sd-value', '1.5');
+    await page.press('#dist-sd-value', 'Enter');
+    await settle(page);
+    const weighted = aq.error(ref, aq.dequantize(aq.applyLut(aq.lut('hard_sigmoid', { preset: 'bnn' }, inQp,
+      aq.calibrate(aq.forward('hard_sigmoid', x, 'bnn'), { bits: 4, signed: true, method: 'minmax' })), aq.quantize(x, inQp)),
+    aq.calibrate(aq.forward('hard_sigmoid', x, 'bnn'), { bits: 4, signed: true, method: 'minmax' })), { x, distribution: { normal: { mean: 0, sd: 1.5 } } });
+    assert.equal((await row(page, 5)).depRms, fmt(weighted.rmse));
+    assert.match(await page.textContent('#dist-label'), /normal\(0, 1\.5\)/);
+    await page.waitForFunction(() => location.search.includes('dist=normal:0,1.5'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a typed slope of 1/6 is the pytorch preset; a bad typed value shows the package error and changes nothing', async () => {
+  const { page, context, errors } = await open();
+  try {
+    await page.fill('#s1-slope-value', '1/6');
+    await page.press('#s1-slope-value', 'Enter');
+    await settle(page);
+    assert.equal(await page.inputValue('#s1-preset'), 'pytorch', 'exactly 1/6: the pytorch preset');
+    assert.equal(await page.textContent('#equiv-1 code:last-of-type'), 'F.hardsigmoid(x)');
+    await page.waitForFunction(() => location.search.includes('hard_sigmoid:pytorch'));
+    const before = await row(page, 1);
+    await page.fill('#s1-slope-value', '0');
+    await page.press('#s1-slope-value', 'Enter');
+    await settle(page);
+    assert.match(await page.textContent('#s1-slope-problem'), /hard_sigmoid: parameter 'slope' = 0 is invalid/);
+    assert.equal(await page.getAttribute('#s1-slope-value', 'aria-invalid'), 'true');
+    assert.deepEqual(await row(page, 1), before, 'nothing changed');
+    await page.fill('#s1-slope-value', 'a lot');
+    await page.press('#s1-slope-value', 'Enter');
+    assert.match(await page.textContent('#s1-slope-problem'), /a number or a fraction/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the legend isolates a function on every chart; the error chart switches to deployed vs reference', async () => {
+  const { page, context, errors } = await open(SIGMOID_PRESETS);
+  try {
+    await settle(page);
+    const all = await chartPixels(page, 6);
+    await page.click('#legend-5');
+    await settle(page);
+    assert.equal(await page.getAttribute('#legend-5', 'aria-pressed'), 'true');
+    const isolated = await chartPixels(page, 6);
+    for (let c = 0; c < 3; c++) {
+      assert.ok(isolated[c].hits[5] >= all[c].hits[5] * 0.9, `${all[c].id}: the isolated bnn line stays (${all[c].hits[5]} -> ${isolated[c].hits[5]})`);
+      assert.ok(isolated[c].hits[0] < all[c].hits[0] * 0.2, `${all[c].id}: sigmoid fades (${all[c].hits[0]} -> ${isolated[c].hits[0]})`);
+    }
+    await page.click('#legend-5');
+    await settle(page);
+    assert.equal(await page.getAttribute('#legend-5', 'aria-pressed'), 'false');
+    assert.ok((await chartPixels(page, 6))[0].hits[0] > all[0].hits[0] * 0.9, 'all back');
+    await page.selectOption('#error-mode', 'ref');
+    await settle(page);
+    assert.equal(await page.textContent('#error-title'), 'Deployed error');
+    await page.waitForFunction(() => location.search.includes('err=ref'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('60 fps: seven functions x 2,000 points at 4 bits, median recompute + redraw <= 16 ms, worst <= 33 ms; first chart within 1 s', async (t) => {
+  const seven = `${SIGMOID_PRESETS.replace('hard_sigmoid:bnn', 'hard_sigmoid:bnn,tanh')}`;
+  const firsts = [];
+  for (let k = 0; k < 3; k++) {
+    const { page, context } = await open(seven);
+    firsts.push(await page.evaluate(() => window.__actqFirstFrameAt));
+    await context.close();
+  }
+  const { page, context, errors } = await open(seven);
+  try {
+    await page.focus('#s2-slope');
+    for (let i = 0; i < 5; i++) { await page.keyboard.press('ArrowRight'); await settle(page); } // warm up
+    const start = await page.evaluate(() => window.__actqFrameTimes.length);
+    // in-page: one slider change per animation frame; record the frame timestamps too
+    const stamps = await page.evaluate(() => new Promise((resolve) => {
+      const s = document.getElementById('s2-slope');
+      const out = [];
+      let i = 0;
+      const tick = (ts) => {
+        out.push(ts);
+        if (i++ === 50) return resolve(out);
+        s.dispatchEvent(new KeyboardEvent('keydown', { key: i % 2 ? 'ArrowRight' : 'ArrowLeft', bubbles: true }));
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    }));
+    const times = await page.evaluate((n) => window.__actqFrameTimes.slice(n), start);
+    const parts = await page.evaluate((n) => window.__actqFrameParts.slice(n), start);
+    assert.equal(times.length, 50, 'one recompute per change');
+    const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
+    const gaps = stamps.slice(1).map((s, k) => s - stamps[k]);
+    t.diagnostic(`7 functions x 2000 points, 4 bits, 50 changes: recompute + redraw median ${median(times).toFixed(2)} ms, worst ${Math.max(...times).toFixed(2)} ms ` +
+      `(wasm ${median(parts.map((p) => p.compute)).toFixed(2)}, charts ${median(parts.map((p) => p.charts)).toFixed(2)}, readouts ${median(parts.map((p) => p.rest)).toFixed(2)}); ` +
+      `frame interval median ${median(gaps).toFixed(1)} ms, worst ${Math.max(...gaps).toFixed(1)} ms; first chart at ${firsts.map((f) => f.toFixed(0)).join(', ')} ms`);
+    assert.ok(median(times) <= 16, `median ${median(times)} ms`);
+    assert.ok(Math.max(...times) <= 33, `worst ${Math.max(...times)} ms`);
+    assert.ok(Math.min(...firsts) <= 1000, `first chart after ${Math.min(...firsts)} ms (best of 3 loads)`);
+    await page.screenshot({ path: `${artifacts}page-seven-1400x900.png` });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+  const phone = await open(SIGMOID_PRESETS, { viewport: { width: 400, height: 860 } });
+  try {
+    const chart = await phone.page.locator('#chart-curves').boundingBox();
+    const panel = await phone.page.locator('.panel').boundingBox();
+    assert.ok(chart.y < panel.y, 'on a phone the charts come first, the controls below');
+    assert.equal(await phone.page.isVisible('#series'), false, 'the controls start collapsed');
+    await phone.page.click('#panel-toggle');
+    assert.equal(await phone.page.isVisible('#series'), true);
+    await phone.page.screenshot({ path: `${artifacts}page-400.png`, fullPage: true });
+    assert.deepEqual(phone.errors, []);
+  } finally {
+    await phone.context.close();
+  }
+});
