@@ -113,25 +113,35 @@ export function createEngine(aq) {
     return pools[i];
   }
 
-  /** Computes everything the charts and readouts show for `state`. */
-  function run(state) {
-    const quant = state.quant;
-    const xs = grid(state.x, state.n);
-    const n = xs.length;
-    const series = state.series.map((s, i) => {
-      const r = { index: i, name: s.name, params: s.params, ok: false, problem: '' };
-      const b = pool(i, n);
-      try {
-        aq.forward(s.name, xs, s.params, b.y);
-        aq.derivative(s.name, xs, s.params, b.dy);
-      } catch (e) {
-        r.problem = message(e);
-        return r;
-      }
-      r.ok = true;
-      r.y = b.y;
-      r.dy = b.dy;
-      if (!quant.on) return r;
+  const cache = []; // per series slot: { key, r } -- a frame recomputes only the functions that changed
+  const references = new Map(); // smooth partner name -> its float outputs over the grid (gridKey)
+  let referencesKey = '';
+
+  /** The smooth function a deployed function is measured against: its partner, or itself. */
+  function reference(r, xs) {
+    const partner = PAIRS[r.name];
+    if (!partner) return r.y;
+    if (referencesKey !== gridKey) { references.clear(); referencesKey = gridKey; }
+    if (!references.has(partner)) references.set(partner, aq.forward(partner, xs));
+    return references.get(partner);
+  }
+
+  /** Everything about one function that depends on it alone (and the global settings). */
+  function seriesResult(state, s, i, xs) {
+    const quant = state.quant, n = xs.length;
+    const r = { index: i, name: s.name, params: s.params, ok: false, problem: '' };
+    const b = pool(i, n);
+    try {
+      aq.forward(s.name, xs, s.params, b.y);
+      aq.derivative(s.name, xs, s.params, b.dy);
+    } catch (e) {
+      r.problem = message(e);
+      return r;
+    }
+    r.ok = true;
+    r.y = b.y;
+    r.dy = b.dy;
+    if (quant.on) {
       try {
         r.qp = outputQParams(aq, b.y, quant, quant.bits);
         aq.fakeQuantize(b.y, r.qp, b.yq);
@@ -147,53 +157,51 @@ export function createEngine(aq) {
       } catch (e) {
         r.problem = `quantization: ${message(e)}`;
       }
-      return r;
-    });
-
+    }
     // deployed vs the smooth reference, weighted by the chosen input distribution
-    const references = new Map(); // smooth partner name -> its float outputs over xs
-    const reference = (r) => {
-      const partner = PAIRS[r.name];
-      if (!partner) return r.y;
-      if (!references.has(partner)) references.set(partner, aq.forward(partner, xs));
-      return references.get(partner);
-    };
-    const weighting = state.dist.kind === 'normal' ? { x: xs, distribution: { normal: { mean: state.dist.mean, sd: state.dist.sd } } } : {};
-    for (const r of series) {
-      if (!r.ok) continue;
-      r.reference = PAIRS[r.name] ?? r.name;
+    r.reference = PAIRS[r.name] ?? r.name;
+    try {
+      const ref = reference(r, xs);
+      const deployed = quant.on ? deployedOutput(aq, xs, r.y, s, quant, b) : r.y;
+      const weighting = state.dist.kind === 'normal' ? { x: xs, distribution: { normal: { mean: state.dist.mean, sd: state.dist.sd } } } : {};
+      r.deployed = aq.error(ref, deployed, weighting);
+      r.deployed.maxAbs = aq.error(ref, deployed).maxAbs; // over the whole plotted range
+      for (let k = 0; k < n; k++) b.dep[k] = deployed[k] - ref[k];
+      r.depErr = b.dep;
+    } catch (err) {
+      r.deployed = { problem: message(err) };
+    }
+    // integer-only kernels vs the float-built LUT, at 8 bits
+    if (quant.on && (r.name === 'hard_sigmoid' || r.name === 'hard_swish')) {
       try {
-        const ref = reference(r);
-        const deployed = quant.on ? deployedOutput(aq, xs, r.y, state.series[r.index], quant, pool(r.index, n)) : r.y;
-        r.deployed = aq.error(ref, deployed, weighting);
-        r.deployed.maxAbs = aq.error(ref, deployed).maxAbs; // over the whole plotted range
-        const e = pool(r.index, n).dep;
-        for (let k = 0; k < n; k++) e[k] = deployed[k] - ref[k];
-        r.depErr = e;
-      } catch (err) {
-        r.deployed = { problem: message(err) };
+        r.integer = integerPath(aq, lutFor(aq, xs, r.y, s, quant), s);
+      } catch (e) {
+        r.integer = { problem: message(e) };
       }
     }
+    return r;
+  }
+
+  /** Computes everything the charts and readouts show for `state`. */
+  function run(state) {
+    const quant = state.quant;
+    const xs = grid(state.x, state.n);
+    const n = xs.length;
+    const settings = JSON.stringify([quant, state.x, n, state.dist]);
+    cache.length = state.series.length;
+    const series = state.series.map((s, i) => {
+      const key = `${settings}|${s.name}|${JSON.stringify(s.params)}`;
+      if (cache[i]?.key !== key) cache[i] = { key, r: seriesResult(state, s, i, xs) };
+      return cache[i].r;
+    });
 
     // hard vs smooth: the first shown smooth partner of each hard function
     for (const r of series) {
+      r.vsSmooth = undefined;
       const partner = PAIRS[r.name];
       if (!partner || !r.ok) continue;
       const smooth = series.find((o) => o.name === partner && o.ok);
       if (smooth) r.vsSmooth = { name: partner, index: smooth.index, maxAbs: aq.error(smooth.y, r.y).maxAbs };
-    }
-
-    // integer-only kernels vs the float-built LUT, at 8 bits
-    if (quant.on) {
-      for (const r of series) {
-        if (!r.ok || (r.name !== 'hard_sigmoid' && r.name !== 'hard_swish')) continue;
-        try {
-          const lut = lutFor(aq, xs, r.y, state.series[r.index], quant);
-          r.integer = integerPath(aq, lut, state.series[r.index]);
-        } catch (e) {
-          r.integer = { problem: message(e) };
-        }
-      }
     }
     return { x: xs, n, quant, series };
   }
