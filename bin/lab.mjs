@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { loadLab, COMPARE_DEFAULTS, integerNetworkToC, parseActivation, compareOptions } from '../src/js/lab/index.js';
 import { integerNetworkFromJSON } from '../src/js/lab/export_c.js';
+import { VERSION } from '../src/js/index.js';
 
 export const LAB_USAGE = `Usage: actq lab [options]
 
@@ -188,7 +189,7 @@ export async function runLab(args) {
     const index = result.rows.findIndex((r) => r.activation === (spec.name === 'swish' ? 'silu' : spec.name) &&
       r.bits === bits && r.stage === (settings.qatEpochs > 0 ? 'qat' : 'ptq'));
     const net = integerNetworkFromJSON(result.integer[index]);
-    writeFileSync(v['export-c'], integerNetworkToC(net, { name: 'actq_net', source: `actq lab ${args.join(' ')}`.trim() }));
+    writeFileSync(v['export-c'], integerNetworkToC(net, { name: 'actq_net', version: VERSION, source: `actq lab ${args.join(' ')}`.trim() }));
     stderr.write(`actq lab: wrote ${v['export-c']} (${first} at ${bits} bits, ${settings.qatEpochs > 0 ? 'QAT' : 'PTQ'})\n`);
   }
   if (v.json) {

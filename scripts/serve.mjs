@@ -5,6 +5,9 @@
 //   /vendor/chart.js/ node_modules/chart.js/dist/  Chart.js (ESM) from npm
 //   /vendor/kurkle-color/ node_modules/@kurkle/color/dist/  its one dependency
 // Nothing else on disk is reachable: every request path is resolved inside one of these roots.
+// Every response is cross-origin isolated (COOP same-origin + COEP require-corp): everything
+// served is same-origin, and the lab page (web/lab/) needs a SharedArrayBuffer to tell its
+// training worker to stop mid-run.
 // PORT picks the port (default 8080; 0 = any free port).
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -35,7 +38,11 @@ const MIME = {
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
   '.ts': 'text/plain; charset=utf-8', // the .d.ts files, readable in a browser tab
+  '.bin': 'application/octet-stream', // src/js/lab/mnist.bin, fetched by actq/lab
 };
+
+/** Cross-origin isolation: lets a page share memory with its workers (SharedArrayBuffer). */
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
 /** Maps a request path to a file inside a served root, or null (never escapes the root). */
 export function resolveRequest(pathname) {
@@ -57,7 +64,7 @@ export function resolveRequest(pathname) {
 }
 
 function send(res, status, text) {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...ISOLATION });
   res.end(`${status} ${text}\n`);
 }
 
@@ -75,6 +82,11 @@ async function handle(req, res) {
   } catch {
     return send(res, 404, 'not found');
   }
+  if (info.isDirectory() && !pathname.endsWith('/')) {
+    // /lab -> /lab/, so the page's relative URLs resolve inside its folder
+    res.writeHead(301, { location: `${pathname}/`, 'cache-control': 'no-store', ...ISOLATION });
+    return res.end();
+  }
   if (!info.isFile()) return send(res, 404, 'not found');
   res.writeHead(200, {
     'content-type': MIME[extname(file)] ?? 'application/octet-stream',
@@ -82,6 +94,7 @@ async function handle(req, res) {
     // a development server: always revalidate so a rebuilt wasm is picked up on reload
     'cache-control': 'no-cache',
     'x-content-type-options': 'nosniff',
+    ...ISOLATION,
   });
   if (req.method === 'HEAD') return res.end();
   createReadStream(file).on('error', () => res.destroy()).pipe(res);

@@ -177,23 +177,26 @@ export class IntegerNetwork {
   }
 
   /** { accuracy, loss } on a split {x, y, n}; the loss is the cross-entropy of the
-   *  dequantized integer logits. */
+   *  dequantized integer logits (float32 logit code * scale), computed in wasm like the
+   *  float network's, so it has the same bits in Node and in every browser. */
   evaluate(split) {
     const s = checkData(split, this.inputs, this.classes, 'evaluate');
+    const aq = this.#aq, wasm = aq.wasm;
     const logits = this.logitsFromCodes(this.quantizeInput(s.x));
-    const scale = this.spec.layers[this.spec.layers.length - 1].output.scale;
-    const predicted = argmaxRows(logits, this.classes);
-    let loss = 0, correct = 0;
-    for (let i = 0; i < s.n; i++) {
-      const row = logits.subarray(i * this.classes, (i + 1) * this.classes);
-      let max = -Infinity;
-      for (const v of row) max = Math.max(max, v * scale);
-      let sum = 0;
-      for (const v of row) sum += Math.exp(v * scale - max);
-      loss += Math.log(sum) - (row[s.y[i]] * scale - max);
-      correct += predicted[i] === s.y[i];
+    const scale = Math.fround(this.spec.layers[this.spec.layers.length - 1].output.scale);
+    const real = Float32Array.from(logits, (v) => v * scale); // exact products, rounded once to float32
+    const owned = [];
+    const alloc = (bytes) => { const p = aq._malloc(Math.max(4, bytes)); owned.push(p); return p; };
+    try {
+      const pl = alloc(real.length * 4), py = alloc(s.n * 4), pc = alloc(4);
+      aq.heapF32.set(real, pl / 4);
+      new Int32Array(aq.heapU8.buffer).set(s.y, py / 4);
+      const sum = wasm.lab_softmax_xent(s.n, this.classes, pl, py, 0, 0, pc);
+      const correct = new Uint32Array(aq.heapU8.buffer, pc, 1)[0];
+      return { accuracy: s.n ? correct / s.n : NaN, loss: s.n ? sum / s.n : NaN };
+    } finally {
+      for (const p of owned) aq._free(p);
     }
-    return { accuracy: s.n ? correct / s.n : NaN, loss: s.n ? loss / s.n : NaN };
   }
 }
 
