@@ -95,7 +95,7 @@ function frame() {
   renderLegend();
   for (const c of charts) c.draw(results, theme, labels, state.errorMode);
   $('error-mode').value = state.errorMode;
-  $('error-title').textContent = state.errorMode === 'ref' ? 'Deployed error' : 'Quantization error';
+  $('error-title').textContent = state.errorMode === 'ref' ? 'Deployed error' : 'Error';
   const t2 = performance.now();
   readouts.draw(results, state, labels);
   results.series.forEach((r) => series.problem(r.index, r.problem));
