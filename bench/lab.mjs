@@ -18,7 +18,7 @@
 // Ratios are taken per round (paired) and summarised by their median and interquartile
 // range: this VM's speed swings by up to 2x within a second (noisy neighbours), so single
 // rates drift between runs more than the ratios do.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,6 +29,7 @@ const { values: opt } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    readme: { type: 'boolean', default: false }, // also write the tables into README.md between <!-- lab-bench --> markers
   },
 });
 const t0 = performance.now(); // the run time reported covers everything, install included
@@ -269,4 +270,16 @@ if (opt.json) {
   out();
   out(`Run time ${seconds.toFixed(0)} s. Reproduce: \`npm run bench:lab${opt.quick ? ' -- --quick' : ''}\`.`);
   console.log(lines.join('\n'));
+  if (opt.readme) writeReadme(lines.join('\n'));
+}
+
+/** The README's lab benchmark section is this script's output, never typed by hand. */
+function writeReadme(text) {
+  const file = new URL('../README.md', import.meta.url);
+  const BEGIN = '<!-- lab-bench -->', END = '<!-- /lab-bench -->';
+  const readme = readFileSync(file, 'utf8');
+  const from = readme.indexOf(BEGIN), to = readme.indexOf(END);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${BEGIN} ... ${END} section`);
+  writeFileSync(file, `${readme.slice(0, from)}${BEGIN}\n${text.replace(/^### /gm, '#### ')}\n${readme.slice(to)}`);
+  console.error('bench:lab: README.md updated');
 }
