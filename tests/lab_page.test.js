@@ -6,29 +6,22 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch, pageContext, artifacts, DESKTOP, PHONE } from './browser.js';
 import { startServer } from '../scripts/serve.mjs';
 import { loadLab, COMPARE_DEFAULTS } from '../src/js/lab/index.js';
 import { labTable } from '../bin/lab.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const CLI = fileURLToPath(new URL('../bin/actq.mjs', import.meta.url));
-mkdirSync(artifacts, { recursive: true });
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const DESKTOP = { width: 1400, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 let server, browser, lab;
 before(async () => {
   server = await startServer({ port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launch();
   lab = await loadLab();
 });
 after(async () => {
@@ -37,19 +30,9 @@ after(async () => {
 });
 
 /** A page context that records console errors and blocks (and records) any request off this machine. */
-async function context({ viewport = DESKTOP, colorScheme = 'light' } = {}) {
-  const ctx = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
-  const page = await ctx.newPage();
-  const errors = [], offsite = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
-  await ctx.route('**/*', (route) => {
-    const { hostname } = new URL(route.request().url());
-    if (hostname === 'localhost' || hostname === '127.0.0.1') return route.continue();
-    offsite.push(route.request().url());
-    return route.abort();
-  });
-  return { ctx, page, errors, offsite };
+async function context(options) {
+  const c = await pageContext(browser, options);
+  return { ctx: c.context, page: c.page, errors: c.errors, offsite: c.offsite };
 }
 
 async function openLab(query = '', options) {

@@ -5,48 +5,31 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch, pageContext, artifacts, PHONE } from './browser.js';
 import { startServer } from '../scripts/serve.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const CLI = fileURLToPath(new URL('../bin/actq.mjs', import.meta.url));
-mkdirSync(artifacts, { recursive: true });
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const DESKTOP = { width: 1400, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 let server, browser;
 before(async () => {
   server = await startServer({ port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
   await server?.close();
 });
 
-/** Opens the page; records console errors and blocks (and records) any request off this machine. */
-async function open(query = '', { viewport = DESKTOP, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [], offsite = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
-  await context.route('**/*', (route) => {
-    const { hostname } = new URL(route.request().url());
-    if (hostname === 'localhost' || hostname === '127.0.0.1') return route.continue();
-    offsite.push(route.request().url());
-    return route.abort();
-  });
-  await page.goto(server.url + query);
-  await page.waitForFunction(() => Number(document.body.dataset.frames) > 0, null, { timeout: 15000 });
-  return { page, context, errors, offsite };
+/** Opens the page (console errors and off-machine requests recorded) and waits for its first frame. */
+async function open(query = '', options) {
+  const c = await pageContext(browser, options);
+  await c.page.goto(server.url + query);
+  await c.page.waitForFunction(() => Number(document.body.dataset.frames) > 0, null, { timeout: 15000 });
+  return c;
 }
 
 /** Resolves after the page's pending animation frame (its redraw) has run. */

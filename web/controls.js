@@ -224,3 +224,25 @@ export function textField({ id = nextId('text'), label, doc, value, parse, onCha
   });
   return { el, input, set: (v) => { input.value = v; input.removeAttribute('aria-invalid'); } };
 }
+
+// ---- activation parameters (the main page's series cards and the lab's activation pickers) ----
+
+/** Slider ends: the parameter's valid range, cut to a span where a slider is usable
+ *  (seed goes to 2^32) but always holding the default and the current value. */
+export function sliderRange(p, value) {
+  const values = [p.default, value].flat().map(Number);
+  const reach = Math.max(10, ...values.map((v) => 2 * Math.abs(v)));
+  return [Math.min(Math.max(p.min, -reach), ...values), Math.max(Math.min(p.max, reach), ...values)];
+}
+
+export function parseArray(p) {
+  return (text) => {
+    const values = text.split(/[\s,]+/).filter(Boolean).map(Number);
+    if (values.length === 0) throw new RangeError(`${p.name}: give at least one number`);
+    if (values.length > 16) throw new RangeError(`${p.name}: at most 16 numbers here`);
+    for (const v of values) {
+      if (!Number.isFinite(v) || v < p.min || v > p.max) throw new RangeError(`${p.name}: numbers in [${p.min}, ${p.max}], separated by commas`);
+    }
+    return values;
+  };
+}

@@ -2,29 +2,9 @@
 // (aq.activations[i].params: name, kind, default, min, max, doc; .presets), so a new
 // activation in the C table gets its sliders, checkboxes and preset picker with no page edit.
 
-import { slider, select, checkbox, textField, fillSelect } from './controls.js';
+import { slider, select, checkbox, textField, fillSelect, sliderRange, parseArray } from './controls.js';
 import { makeSeries, presetOf, MAX_SERIES } from './state.js';
 import { humanize, fmt } from './format.js';
-
-/** Slider ends: the parameter's valid range, cut to a span where a slider is usable
- *  (seed goes to 2^32) but always holding the default and the current value. */
-function sliderRange(p, value) {
-  const values = [p.default, value].flat().map(Number);
-  const reach = Math.max(10, ...values.map((v) => 2 * Math.abs(v)));
-  return [Math.min(Math.max(p.min, -reach), ...values), Math.max(Math.min(p.max, reach), ...values)];
-}
-
-function parseArray(p) {
-  return (text) => {
-    const values = text.split(/[\s,]+/).filter(Boolean).map(Number);
-    if (values.length === 0) throw new RangeError(`${p.name}: give at least one number`);
-    if (values.length > 16) throw new RangeError(`${p.name}: at most 16 numbers here`);
-    for (const v of values) {
-      if (!Number.isFinite(v) || v < p.min || v > p.max) throw new RangeError(`${p.name}: numbers in [${p.min}, ${p.max}], separated by commas`);
-    }
-    return values;
-  };
-}
 
 /**
  * @param {HTMLElement} container

@@ -2,27 +2,12 @@
 // registry metadata (aq.activations[i].params: name, kind, default, min, max, doc; .presets),
 // like the main page's function cards, so a new activation in the C table appears here too.
 
-import { slider, select, checkbox, textField } from '../controls.js';
+import { slider, select, checkbox, textField, sliderRange, parseArray } from '../controls.js';
 import { humanize } from '../format.js';
 import { makeActivation, detectPreset, isDefault } from './settings.js';
 
 const CUSTOM = '*custom';
 
-/** Slider ends: the valid range cut to a usable span that holds the default and the value. */
-function sliderRange(p, value) {
-  const values = [p.default, value].flat().map(Number);
-  const reach = Math.max(10, ...values.map((v) => 2 * Math.abs(v)));
-  return [Math.min(Math.max(p.min, -reach), ...values), Math.max(Math.min(p.max, reach), ...values)];
-}
-
-function parseArray(p) {
-  return (text) => {
-    const values = text.split(/[\s,]+/).filter(Boolean).map(Number);
-    if (values.length === 0 || values.length > 16) throw new RangeError(`${p.name}: 1 to 16 numbers, separated by commas`);
-    if (values.some((v) => !Number.isFinite(v) || v < p.min || v > p.max)) throw new RangeError(`${p.name}: numbers in [${p.min}, ${p.max}]`);
-    return values;
-  };
-}
 
 /**
  * @param {object} aq the actq instance (registry)

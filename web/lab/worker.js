@@ -162,17 +162,7 @@ function modelOf(s, index) {
   return { model, act: model.spec.activation, kind: 'integer' };
 }
 
-function argmax(logits, classes) {
-  const n = logits.length / classes, out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (logits[i * classes + c] > logits[i * classes + best]) best = c;
-    out[i] = best;
-  }
-  return out;
-}
-
-const predict = (model, x) => (typeof model.predict === 'function' ? model.predict(x) : argmax(model.logits(x), model.classes));
+const predict = (model, x) => model.predict(x); // float Mlp and IntegerNetwork alike
 
 /** The figures for row `index` (null: the float network alone). */
 function why({ index }) {

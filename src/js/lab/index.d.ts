@@ -69,6 +69,8 @@ export interface Mlp {
   evaluate(split: Split): Metrics;
   /** float logits, n x classes */
   logits(x: Float32Array): Float32Array;
+  /** predicted classes (first maximum logit) */
+  predict(x: Float32Array): Int32Array;
   /** pre-activations of hidden layer l (rows x units), e.g. for histograms and calibration */
   hiddenPreActivations(x: Float32Array, l?: number, options?: { limit?: number }): Float32Array;
   /** loss and the gradient of every parameter [W0 b0 W1 b1 ...] for one batch */

@@ -14,6 +14,7 @@
 import { paramsObject } from '../registry.js';
 import { rng, shuffle } from './random.js';
 import { checkData } from './data.js';
+import { argmaxRows } from './integer.js';
 
 export const OPTIMIZERS = ['sgd', 'adam'];
 /** Optimizer defaults: Adam's usual betas and eps, SGD with momentum 0.9. The learning
@@ -338,6 +339,9 @@ export class Mlp {
       b.free();
     }
   }
+
+  /** Predicted classes (first maximum logit) for the rows of x. */
+  predict(x, options) { return argmaxRows(this.logits(x, options), this.classes); }
 
   /** { accuracy, loss } of the float network (or its QAT forward) on a split {x, y, n}. */
   evaluate(split, { quant = null } = {}) {
