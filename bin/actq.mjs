@@ -8,9 +8,11 @@ import { parseArgs } from 'node:util';
 import { load, VERSION } from '../src/js/index.js';
 import { lutToC, lutToJson, lutToCsv } from '../src/js/export.js';
 import { runLab, labFlagTerms } from './lab.mjs';
+import { runFit, fitFlagTerms } from './fit.mjs';
 
 const USAGE = `Usage: actq lut <activation> --in-scale S [options] (--out PRESET | --out-scale S ...)
        actq lab [options]      (train, deploy, quantize: see actq lab --help)
+       actq fit <activation> [options]  (best hard / pwl approximation: see actq fit --help)
 
 Writes the lookup table of an activation for every input code to stdout:
 entry = clamp(round(f((q - in_zero_point) * in_scale) / out_scale) + out_zero_point).
@@ -106,7 +108,7 @@ async function run(args) {
   if (v.help) return null;
   const [command, activation, ...extra] = positionals;
   if (command === undefined) fail('missing command (usage: actq lut <activation> ...; see actq --help)');
-  if (command !== 'lut') fail(`unknown command '${command}' (the commands are: lut, lab)`);
+  if (command !== 'lut') fail(`unknown command '${command}' (the commands are: lut, lab, fit)`);
   if (activation === undefined) fail('lut: missing the activation name');
   if (extra.length) fail(`unexpected argument '${extra[0]}'`);
   const format = v.format ?? 'c';
@@ -158,13 +160,13 @@ async function run(args) {
 
 const args = process.argv.slice(2);
 try {
-  const text = args[0] === 'lab' ? await runLab(args.slice(1)) : await run(args);
+  const text = args[0] === 'lab' ? await runLab(args.slice(1)) : args[0] === 'fit' ? await runFit(args.slice(1)) : await run(args);
   process.stdout.on('error', () => {}); // a closed pipe (| head) is not an error of ours
   process.stdout.write(text ?? USAGE);
 } catch (e) {
   // TypeError / RangeError: bad input, reported by us or by the library; anything else is a bug.
   const input = e instanceof TypeError || e instanceof RangeError;
-  const terms = args[0] === 'lab' ? labFlagTerms : inFlagTerms;
+  const terms = args[0] === 'lab' ? labFlagTerms : args[0] === 'fit' ? fitFlagTerms : inFlagTerms;
   const message = terms(String(e?.message ?? e)).replace(/\s*\n\s*/g, ' ');
   process.stderr.write(`actq: ${input ? '' : 'internal error: '}${message}\n`);
   process.exitCode = input ? 1 : 2;

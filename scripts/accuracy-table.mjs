@@ -11,12 +11,14 @@ const x = samplePoints();
 const fmt = (m) => `${m.maxUlp.toFixed(2)} / ${m.maxAbs.toExponential(1)}`;
 console.log(`| function | forward: max ULP / max abs | bound (ULP) | derivative: max ULP / max abs | bound (ULP) |`);
 console.log(`|---|---|---|---|---|`);
+// pwl's default is clip(x, -1, 1), exact; a fitted one (aq.fit) shows the interpolation's rounding
+const fitted = aq.fit('sigmoid', { pieces: 8 }).params;
 for (const entry of aq.activations) {
-  const rows = entry.name === 'hard_sigmoid' ? Object.keys(entry.presets) : [undefined];
+  const rows = entry.name === 'hard_sigmoid' ? Object.keys(entry.presets) : entry.name === 'pwl' ? [undefined, fitted] : [undefined];
   for (const params of rows) {
     const f = measure(aq, entry.name, 'forward', params, x), d = measure(aq, entry.name, 'derivative', params, x);
     const b = BOUNDS[entry.name];
-    const label = params ? `${entry.name} (${params})` : entry.name;
+    const label = params === fitted ? `${entry.name} (8-piece sigmoid fit)` : params ? `${entry.name} (${params})` : entry.name;
     console.log(`| ${label} | ${fmt(f)} | ${b.forward[0]} | ${fmt(d)} | ${b.derivative[0]} |`);
   }
 }

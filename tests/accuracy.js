@@ -86,4 +86,5 @@ export const BOUNDS = {
   soft_shrink: { forward: [0.5, 1e-6], derivative: [0, 0] },
   tanh_shrink: { forward: [5, 4e-7], derivative: [6, 4e-7] },
   threshold: { forward: [0, 0], derivative: [0, 0] },
+  pwl: { forward: [1, 3e-8], derivative: [0.5, 3e-8] },
 };

@@ -12,12 +12,15 @@ const points = samplePoints();
 
 const DESIGN_NAMES = ['sigmoid', 'hard_sigmoid', 'tanh', 'hard_tanh', 'log_sigmoid', 'relu', 'relu6', 'leaky_relu',
   'prelu', 'rrelu', 'elu', 'selu', 'celu', 'gelu', 'gelu_tanh', 'silu', 'hard_swish', 'mish', 'softplus',
-  'softsign', 'sqnl', 'apl', 'hard_shrink', 'soft_shrink', 'tanh_shrink', 'threshold'];
+  'softsign', 'sqnl', 'apl', 'hard_shrink', 'soft_shrink', 'tanh_shrink', 'threshold', 'pwl'];
 
 // Non-default parameters for every parametrized activation, with the looser ULP bound that
 // rounding the parameters (and beta * x) to float costs.
 const VARIANTS = {
-  hard_tanh: [{ min_val: -0.5, max_val: 2 }],
+  hard_tanh: [{ min_val: -0.5, max_val: 2 }, { slope: 0.75, offset: 0.25 }, { min_val: 0, max_val: 1, slope: 0.2, offset: 0.5 }],
+  hard_swish: [{ slope: 0.25, offset: 0.5 }, { slope: 0.125, offset: 0.25 }],
+  pwl: [{ knots: [-3, -1, 0.5, 2, 4.25], values: [0.05, 0.3, 0.55, 0.85, 1] }, { knots: [-2, 0, 3], values: [-1, 0.5, 4], extend_left: true, extend_right: true },
+    { knots: [1.5], values: [2] }, { knots: [-4, 0, 4], values: [0, 0, 4], extend_right: true }],
   leaky_relu: ['tf', 'keras', { alpha: -0.7 }],
   prelu: [{ alpha: [0.1, -0.2, 0.3], inner: 5 }],
   rrelu: [{ lower: 0.05, upper: 0.4 }, { training: true, seed: 42 }],
@@ -30,7 +33,7 @@ const VARIANTS = {
   soft_shrink: [{ lambda: 1.25 }],
   threshold: [{ threshold: -0.5, value: -2 }],
 };
-const VARIANT_ULP = { silu: 450, softplus: 8, celu: 8, elu: 4, leaky_relu: 1, rrelu: 1 };
+const VARIANT_ULP = { silu: 450, softplus: 8, celu: 8, elu: 4, leaky_relu: 1, rrelu: 1, hard_tanh: 0.5 };
 
 test('the registry lists every activation of the design, with metadata from the C table', () => {
   assert.deepEqual(aq.activations.map((a) => a.name), DESIGN_NAMES);

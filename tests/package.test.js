@@ -48,7 +48,7 @@ test('npm pack installs into an empty project where import { load } from "actq" 
       console.log(JSON.stringify({ simd: aq.simd, scalar: scalar.simd, y: Array.from(y), q: q[0], n: aq.activations.length, lab: acc > 0.3 }));
     `);
     const out = JSON.parse(sh(process.execPath, ['main.mjs'], app));
-    assert.deepEqual(out, { simd: true, scalar: false, y: [0, 0.5, Math.fround(4 / 6)], q: 0, n: 26, lab: true });
+    assert.deepEqual(out, { simd: true, scalar: false, y: [0, 0.5, Math.fround(4 / 6)], q: 0, n: 27, lab: true });
 
     writeFileSync(join(app, 'consumer.ts'), `
       import { load, type Actq, type QParams } from 'actq';
@@ -60,6 +60,8 @@ test('npm pack installs into an empty project where import { load } from "actq" 
       const qp: QParams = { scale: 0.1, bits: 4, rounding: 'half_away' };
       const codes = aq.quantize(y, qp);
       const header: string = lutToC(aq.lut('sigmoid', null, { scale: 0.0625 }, 'tflite-logistic'), { name: 'sig' });
+      const fitted = aq.fit('sigmoid', { form: 'pwl', pieces: 5, slopes: 'pow2', outQp: 'tflite-logistic' });
+      const fitError: number = fitted.maxError + fitted.presets[0].rmsError;
       // @ts-expect-error: not an activation
       aq.forward('sigmod', x);
       // @ts-expect-error: not a hard_sigmoid preset

@@ -50,7 +50,10 @@ export const REFERENCES = {
     d: (x, p) => { const y = p.slope * x + p.offset; return y > 0 && y < 1 ? p.slope : 0; },
   },
   tanh: { f: tanh, d: (x) => { const e = exp(-2 * abs(x)); return (4 * e) / ((1 + e) * (1 + e)); } },
-  hard_tanh: { f: (x, p) => clip(x, p.min_val, p.max_val), d: (x, p) => (x > p.min_val && x < p.max_val ? 1 : 0) },
+  hard_tanh: {
+    f: (x, p) => clip(p.slope * x + p.offset, p.min_val, p.max_val),
+    d: (x, p) => { const y = p.slope * x + p.offset; return y > p.min_val && y < p.max_val ? p.slope : 0; },
+  },
   log_sigmoid: { f: (x) => -softplus(-x), d: (x) => sigmoid(-x) },
   relu: { f: (x) => max(x, 0), d: (x) => (x > 0 ? 1 : 0) },
   relu6: { f: (x) => clip(x, 0, 6), d: (x) => (x > 0 && x < 6 ? 1 : 0) },
@@ -81,7 +84,11 @@ export const REFERENCES = {
     f: (x, p) => x * sigmoid(p.beta * x),
     d: (x, p) => { const s = sigmoid(p.beta * x); return s + p.beta * x * s * sigmoid(-p.beta * x); },
   },
-  hard_swish: { f: (x) => (x * clip(x + 3, 0, 6)) / 6, d: (x) => (x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1) },
+  hard_swish: {
+    f: (x, p) => x * clip(p.slope * x + p.offset, 0, 1),
+    // PyTorch's convention at the knees: the middle piece from the lower knee on, up to the upper one
+    d: (x, p) => (x < -p.offset / p.slope ? 0 : x <= (1 - p.offset) / p.slope ? 2 * p.slope * x + p.offset : 1),
+  },
   mish: {
     f: (x) => x * tanh(softplus(x)),
     d: (x) => { const t = tanh(softplus(x)); return t + x * sigmoid(x) * (1 - t * t); },
@@ -110,7 +117,21 @@ export const REFERENCES = {
     d: (x) => tanh(x) ** 2,
   },
   threshold: { f: (x, p) => (x > p.threshold ? x : p.value), d: (x, p) => (x > p.threshold ? 1 : 0) },
+  pwl: { f: (x, p) => pwlAt(x, p).y, d: (x, p) => pwlAt(x, p).d },
 };
+
+// pwl: linear through (knots[j], values[j]), constant beyond (or the outer segment extended);
+// the derivative takes the left segment at a knot
+function pwlAt(x, p) {
+  const t = p.knots, v = p.values, n = t.length;
+  if (n === 1) return { y: v[0], d: 0 };
+  const seg = (j) => ({ y: v[j] + (x - t[j]) * ((v[j + 1] - v[j]) / (t[j + 1] - t[j])), d: (v[j + 1] - v[j]) / (t[j + 1] - t[j]) });
+  if (x <= t[0]) return p.extend_left ? seg(0) : { y: v[0], d: 0 };
+  if (x > t[n - 1]) return p.extend_right ? seg(n - 2) : { y: v[n - 1], d: 0 };
+  let j = 0;
+  while (j < n - 2 && x > t[j + 1]) j++;
+  return seg(j);
+}
 
 /** Functions with f(-x) = -f(x) whose kernels must return -0 for -0. */
 export const ODD = ['tanh', 'softsign', 'sqnl', 'tanh_shrink', 'hard_tanh'];

@@ -112,17 +112,21 @@ V_INLINE vf softplus_d(vf x, const actq_args* k) {
 KERNELS_HOT(softplus, softplus_f, softplus_d, 4)
 
 /* silu = x sigmoid(w), w = beta x. Where sigmoid(w) is exactly 0 (w <= -88), x is clamped
- * to the finite bound -88 / beta so that x * 0 is a signed zero even for infinite x.
- * silu' = s (1 + w (1 - s)), w clamped where s is 0 or 1. */
+ * to the finite bound -88 / beta (at most FLT_MAX: |beta| < 2.6e-37 would overflow it) so
+ * that x * 0 is a signed zero even for infinite x. silu' = s (1 + w (1 - s)), w clamped
+ * where s is 0 or 1. beta = 0 gives w = 0 outright. Both avoid inf * 0 = NaN (silu(inf) was
+ * -inf for beta = 0 and beta = -2^-149, silu'(+-inf) -inf for beta = 0: fuzz/activation). */
+V_INLINE vf silu_w(vf x, float beta) { return v_andnot_mask(v_eq(v_set(beta), ZERO), v_mul(x, v_set(beta))); }
 V_INLINE vf silu_f(vf x, const actq_args* k) {
-  const float beta = P(0), bound = beta == 0.0f ? __builtin_inff() : 88.0f / __builtin_fabsf(beta);
+  const float beta = P(0), b = 88.0f / __builtin_fabsf(beta);
+  const float bound = beta == 0.0f ? __builtin_inff() : b < 0x1.fffffep127f ? b : 0x1.fffffep127f;
   const vf xc = v_min(v_max(x, v_set(beta > 0.0f ? -bound : -__builtin_inff())), v_set(beta < 0.0f ? bound : __builtin_inff()));
   vf den;
-  const vf num = v_sigmoid_num(v_mul(x, v_set(beta)), &den, 1);
+  const vf num = v_sigmoid_num(silu_w(x, beta), &den, 1);
   return v_div(v_mul(xc, num), den); /* x num / (1 + e): exact x num for w >= 0 */
 }
 V_INLINE vf silu_d(vf x, const actq_args* k) {
-  const vf w = v_min(v_max(v_mul(x, v_set(P(0))), v_set(-100.0f)), v_set(100.0f));
+  const vf w = v_min(v_max(silu_w(x, P(0)), v_set(-100.0f)), v_set(100.0f));
   const vf e = v_exp_neg_abs(w);
   const vf s = v_sigmoid_from(w, e), sc = v_sigmoid_compl_from(w, e);
   return v_mul(s, v_add(ONE, v_mul(w, sc)));
@@ -236,37 +240,59 @@ KERNELS(celu, celu_f, celu_d)
  * slope x + offset rounds once in f64 (0.5 ULP): the float forms slope (x - knee) and
  * x * slope + offset lose up to 1.4 and 170 ULP near the knee. */
 
-V_INLINE vf hard_sigmoid_lin(vf x, const actq_args* k) {
+/* clip_line = clip(p0 x + p1, p2, p3): hard_sigmoid (p2, p3 = 0, 1) and hard_tanh (its four
+ * parameters reordered) share one kernel. */
+V_INLINE vf clip_line_lin(vf x, const actq_args* k) {
   return d_to(d_add(d_mul(d_from(x), d_set(k->p[0])), d_set(k->p[1])));
 }
-V_INLINE vf hard_sigmoid_f(vf x, const actq_args* k) { return v_min(v_max(hard_sigmoid_lin(x, k), ZERO), ONE); }
-V_INLINE vf hard_sigmoid_d(vf x, const actq_args* k) {
-  const vf y = hard_sigmoid_lin(x, k);
-  return v_sel(m_and(v_gt(y, ZERO), v_lt(y, ONE)), v_set(P(0)), ZERO);
+V_INLINE vf clip_line_f(vf x, const actq_args* k) { return v_min(v_max(clip_line_lin(x, k), v_set(P(2))), v_set(P(3))); }
+V_INLINE vf clip_line_d(vf x, const actq_args* k) {
+  const vf y = clip_line_lin(x, k);
+  return v_sel(m_and(v_gt(y, v_set(P(2))), v_lt(y, v_set(P(3)))), v_set(P(0)), ZERO);
 }
-KERNELS_HOT(hard_sigmoid, hard_sigmoid_f, hard_sigmoid_d, 8)
+KERNELS_HOT(clip_line, clip_line_f, clip_line_d, 8)
+static void hard_sigmoid_run(size_t n, const float* x, float* y, const actq_args* a, actq_kernel kernel) {
+  actq_args b = *a;
+  b.p[2] = 0, b.p[3] = 1;
+  kernel(n, x, y, &b);
+}
+static void hard_sigmoid_forward(size_t n, const float* x, float* y, const actq_args* a) {
+  hard_sigmoid_run(n, x, y, a, clip_line_forward);
+}
+static void hard_sigmoid_derivative(size_t n, const float* x, float* y, const actq_args* a) {
+  hard_sigmoid_run(n, x, y, a, clip_line_derivative);
+}
+/* hard_tanh = clip(slope x + offset, min_val, max_val). With the defaults (1, 0) it is x, bit
+ * for bit: offset 0 is added as -0, and 1 x + (-0) = x for every x, -0 included. */
+static void hard_tanh_run(size_t n, const float* x, float* y, const actq_args* a, actq_kernel kernel) {
+  const actq_args b = { .p = { a->p[2], a->p[3] == 0 ? -0.0 : a->p[3], a->p[0], a->p[1] } };
+  kernel(n, x, y, &b);
+}
+static void hard_tanh_forward(size_t n, const float* x, float* y, const actq_args* a) {
+  hard_tanh_run(n, x, y, a, clip_line_forward);
+}
+static void hard_tanh_derivative(size_t n, const float* x, float* y, const actq_args* a) {
+  hard_tanh_run(n, x, y, a, clip_line_derivative);
+}
 
-/* hard_swish = x relu6(x + 3) / 6, in f64; derivative (PyTorch): 0 below -3, x/3 + 1/2 up
- * to 3, then 1. x is clamped at -4 first: below -3 the product is then -4 * 0 = -0, also
- * for x = -inf (where x * 0 would be NaN). */
+/* hard_swish = x clip(slope x + offset, 0, 1) = slope x clip(x + c, 0, w), w = 1 / slope,
+ * c = offset w, in f64. With the defaults (1/6, 1/2) w and c are exactly 6 and 3: PyTorch's
+ * x relu6(x + 3) / 6. Derivative (PyTorch): 0 below the lower knee -c, 2 slope x + offset up
+ * to the upper knee w - c (x/3 + 1/2 up to 3), then 1. x is clamped below the lower knee
+ * first (at -4 for the defaults): the product is then -0 there, also for x = -inf (where
+ * x * 0 would be NaN). */
 V_INLINE vf hard_swish_f(vf x, const actq_args* k) {
-  (void)k;
-  const vd xd = d_from(v_max(x, v_set(-4.0f)));
-  const vd t = d_min(d_max(d_add(xd, d_set(3.0)), d_set(0.0)), d_set(6.0));
-  return d_to(d_mul(d_mul(xd, t), d_set(1.0 / 6.0)));
+  const double w = 1.0 / k->p[0], c = k->p[1] * w, floor = -c - 1.0 < -1.0 ? -c - 1.0 : -1.0;
+  const vd xd = d_from(v_max(x, v_set((float)floor)));
+  const vd t = d_min(d_max(d_add(xd, d_set(c)), d_set(0.0)), d_set(w));
+  return d_to(d_mul(d_mul(xd, t), d_set(k->p[0])));
 }
 V_INLINE vf hard_swish_d(vf x, const actq_args* k) {
-  (void)k;
-  const vf mid = d_to(d_add(d_mul(d_from(x), d_set(1.0 / 3.0)), d_set(0.5)));
-  return v_sel(v_lt(x, v_set(-3.0f)), ZERO, v_sel(v_gt(x, v_set(3.0f)), ONE, mid));
+  const double w = 1.0 / k->p[0], c = k->p[1] * w;
+  const vf mid = d_to(d_add(d_mul(d_from(x), d_set(2.0 * k->p[0])), d_set(k->p[1])));
+  return v_sel(v_lt(x, v_set((float)-c)), ZERO, v_sel(v_gt(x, v_set((float)(w - c))), ONE, mid));
 }
 KERNELS_HOT(hard_swish, hard_swish_f, hard_swish_d, 4)
-
-V_INLINE vf hard_tanh_f(vf x, const actq_args* k) { return v_min(v_max(x, v_set(P(0))), v_set(P(1))); }
-V_INLINE vf hard_tanh_d(vf x, const actq_args* k) {
-  return v_sel(m_and(v_gt(x, v_set(P(0))), v_lt(x, v_set(P(1)))), ONE, ZERO);
-}
-MAP_EXACT(hard_tanh_forward, hard_tanh_f, 4) MAP(hard_tanh_derivative, hard_tanh_d)
 
 V_INLINE vf relu_f(vf x, const actq_args* k) { (void)k; return v_max(x, ZERO); }
 V_INLINE vf relu_d(vf x, const actq_args* k) { (void)k; return v_sel(v_gt(x, ZERO), ONE, ZERO); }
@@ -279,7 +305,12 @@ V_INLINE vf relu6_d(vf x, const actq_args* k) {
 }
 MAP_EXACT(relu6_forward, relu6_f, 4) MAP(relu6_derivative, relu6_d)
 
-V_INLINE vf leaky_relu_f(vf x, const actq_args* k) { return v_sel(v_lt(x, ZERO), v_mul(x, v_set(P(0))), x); }
+/* alpha = 0: the signed zero x alpha is, also at x = -inf (where x * 0 would be NaN; found by
+ * fuzz/activation) */
+V_INLINE vf leaky_relu_f(vf x, const actq_args* k) {
+  const vf alpha = v_set(P(0)), zero_alpha = v_sel(v_eq(alpha, ZERO), v_neg(alpha), v_mul(x, alpha));
+  return v_sel(v_lt(x, ZERO), zero_alpha, x);
+}
 V_INLINE vf leaky_relu_d(vf x, const actq_args* k) { return v_sel(v_gt(x, ZERO), ONE, v_set(P(0))); }
 /* guarded: clang rewrites x < 0 ? x alpha : x as x (x < 0 ? alpha : 1), which quiets a
  * signaling NaN */
@@ -326,25 +357,30 @@ static void rrelu_run(size_t n, const float* x, float* y, const actq_args* a, in
     const float u = (float)(fmix32((a->start + (uint32_t)i) ^ seed) >> 8) * 0x1p-24f;
     const float alpha = lower + span * u, xi = x[i];
     if (derivative) y[i] = xi != xi ? xi : xi > 0.0f ? 1.0f : alpha;
-    else y[i] = xi < 0.0f ? xi * alpha : xi;
+    else y[i] = xi < 0.0f ? (alpha == 0.0f ? -alpha : xi * alpha) : xi; /* -inf * 0: see leaky_relu_f */
   }
 }
 static void rrelu_forward(size_t n, const float* x, float* y, const actq_args* a) { rrelu_run(n, x, y, a, 0); }
 static void rrelu_derivative(size_t n, const float* x, float* y, const actq_args* a) { rrelu_run(n, x, y, a, 1); }
 
-/* apl = max(0, x) + sum_s a_s max(0, b_s - x); at -inf the limit of the last linear piece,
- * -x sum(a) (or sum(a b) when sum(a) = 0), instead of inf - inf */
+/* apl = max(0, x) + sum_s a_s max(0, b_s - x). Below every hinge it is the line
+ * -x sum(a) + sum(a b) (sums in double); that line is taken at -inf (the limit, instead of
+ * inf - inf) and wherever the sum of the hinges overflowed for x < 0 (NaN or +-inf, while
+ * the true value may be finite: a = {10, -10} at x = -1e38 is sum(a b), not -inf; found by
+ * fuzz/activation). */
 V_INLINE vf apl_f(vf x, const actq_args* k) {
   vf y = v_max(x, ZERO);
-  float sum_a = 0.0f, sum_ab = 0.0f;
+  double sum_a = 0.0, sum_ab = 0.0;
   for (uint32_t s = 0; s < k->len[0]; ++s) {
     const float a = k->arr[0][s], b = k->arr[1][s];
     y = v_add(y, v_mul(v_set(a), v_max(v_sub(v_set(b), x), ZERO)));
     sum_a += a;
-    sum_ab += a * b;
+    sum_ab += (double)a * b;
   }
-  const vf limit = sum_a == 0.0f ? v_set(sum_ab) : v_mul(x, v_set(-sum_a));
-  return v_sel(v_eq(x, v_set(-__builtin_inff())), limit, y);
+  const vf line = sum_a == 0.0 ? v_set((float)sum_ab) : d_to(d_add(d_mul(d_from(x), d_set(-sum_a)), d_set(sum_ab)));
+  const vf inf = v_set(__builtin_inff());
+  const vm direct = m_and(v_lt(v_abs(y), inf), v_gt(x, v_neg(inf))); /* finite sum, x > -inf */
+  return v_sel(direct, y, v_sel(v_lt(x, ZERO), line, y));
 }
 V_INLINE vf apl_d(vf x, const actq_args* k) {
   vf d = v_sel(v_gt(x, ZERO), ONE, ZERO);
@@ -413,6 +449,51 @@ V_INLINE vf sqnl_d(vf x, const actq_args* k) {
 }
 KERNELS(sqnl, sqnl_f, sqnl_d)
 
+/* ---- pwl: continuous piecewise-linear (what aq.fit returns) -----------------------------
+ * values[j] at knots[j], linear in between; beyond the outer knots constant, or (extend_left,
+ * extend_right) the outer segment continued. A constant side clamps x to its knot; then one
+ * compare-and-select pass over the knots picks each lane's segment [t_a, t_b] (x >= t_j; the
+ * derivative takes x > t_j: the left value at a knot), and y = v_a + (x - t_a) s in f64,
+ * s = (v_b - v_a) / (t_b - t_a), lane by lane (scalar f64 code: a fraction of the size of
+ * f64x2 code, and no slower here). The differences are exact, so y is correctly rounded but
+ * for 2^-29 |v_b - v_a| / |y| ULP, and exactly values[j] at knots[j]. An extended side
+ * whose segment is flat clamps x at +-FLT_MAX (inf * 0 would be NaN). One block loop: the
+ * last, partial block reads zeros past n and writes only its n - i lanes. */
+__attribute__((noinline)) static void pwl_run(size_t n, const float* x, float* y, const actq_args* k, int derivative) {
+  const float *t = k->arr[0], *v = k->arr[1], big = 0x1.fffffep127f, inf = __builtin_inff();
+  const uint32_t m = k->len[0], last = m - 1;
+  const int ext_l = k->p[2] != 0 && m > 1, ext_r = k->p[3] != 0 && m > 1;
+  const vf lo = v_set(!ext_l ? t[0] : v[1] == v[0] ? -big : -inf);
+  const vf hi = v_set(!ext_r ? t[last] : v[last] == v[last - 1] ? big : inf);
+  for (size_t i = 0; i < n; i += VLEN) {
+    float xs[VLEN], tas[VLEN], vas[VLEN], tbs[VLEN], vbs[VLEN];
+    _Pragma("clang loop unroll(disable) vectorize(disable)")
+    for (int l = 0; l < VLEN; ++l) xs[l] = i + l < n ? x[i + l] : 0.0f;
+    const vf xv = v_load(xs), xc = v_min(v_max(xv, lo), hi);
+    vf ta = v_set(t[0]), va = v_set(v[0]), tb = v_set(m > 1 ? t[1] : t[0] - 1.0f), vb = v_set(v[m > 1]);
+    for (uint32_t j = 1; j < last; ++j) {
+      const vf tj = v_set(t[j]);
+      const vm in = derivative ? v_gt(xv, tj) : v_ge(xc, tj);
+      ta = v_sel(in, tj, ta);
+      va = v_sel(in, v_set(v[j]), va);
+      tb = v_sel(in, v_set(t[j + 1]), tb);
+      vb = v_sel(in, v_set(v[j + 1]), vb);
+    }
+    v_store(tas, ta), v_store(vas, va), v_store(tbs, tb), v_store(vbs, vb);
+    v_store(xs, xc);
+    _Pragma("clang loop unroll(disable) vectorize(disable)")
+    for (int l = 0; l < VLEN && i + l < n; ++l) {
+      const float xi = x[i + l];
+      const double s = ((double)vbs[l] - vas[l]) / ((double)tbs[l] - tas[l]);
+      float r = (float)(derivative ? s : vas[l] + ((double)xs[l] - tas[l]) * s);
+      if (derivative ? (!ext_l && xi <= t[0]) || (!ext_r && xi > t[last]) : !ext_r && xs[l] == t[last]) r = derivative ? 0.0f : v[last];
+      y[i + l] = xi != xi ? xi : r;
+    }
+  }
+}
+static void pwl_forward(size_t n, const float* x, float* y, const actq_args* a) { pwl_run(n, x, y, a, 0); }
+static void pwl_derivative(size_t n, const float* x, float* y, const actq_args* a) { pwl_run(n, x, y, a, 1); }
+
 /* ---- the table --------------------------------------------------------------------------- */
 
 #define PARAMS(...)                                                   \
@@ -433,6 +514,11 @@ KERNELS(sqnl, sqnl_f, sqnl_d)
 static int check_ordered(const actq_args* a) { return a->p[0] < a->p[1] ? -1 : 1; }
 static int check_ordered_or_equal(const actq_args* a) { return a->p[0] <= a->p[1] ? -1 : 1; }
 static int check_same_length(const actq_args* a) { return a->len[0] == a->len[1] ? -1 : 1; }
+static int check_pwl(const actq_args* a) {
+  for (uint32_t j = 1; j < a->len[0]; ++j)
+    if (!(a->arr[0][j - 1] < a->arr[0][j])) return 0;
+  return check_same_length(a);
+}
 
 const actq_activation actq_activations[] = {
   { "sigmoid", "1 / (1 + exp(-x))", KERNEL(sigmoid) },
@@ -446,10 +532,12 @@ const actq_activation actq_activations[] = {
             PRESET("bnn", "BinaryConnect / BNN clip((x + 1) / 2, 0, 1); Keras 3 sparse_sigmoid", 0.5, 0.5)),
     KERNEL(hard_sigmoid) },
   { "tanh", "tanh(x) = 2 sigmoid(2x) - 1", KERNEL(tanh) },
-  { "hard_tanh", "clip(x, min_val, max_val)",
+  { "hard_tanh", "clip(slope * x + offset, min_val, max_val)",
     PARAMS(NUMBER("min_val", -1, -100, 100, "lower clip (< max_val)"),
-           NUMBER("max_val", 1, -100, 100, "upper clip (> min_val)")),
-    PRESETS(PRESET("pytorch", "torch.nn.Hardtanh defaults; Keras hard_tanh", -1, 1)),
+           NUMBER("max_val", 1, -100, 100, "upper clip (> min_val)"),
+           NUMBER("slope", 1, 0.001, 100, "slope between the knees"),
+           NUMBER("offset", 0, -100, 100, "value at x = 0 before clipping")),
+    PRESETS(PRESET("pytorch", "torch.nn.Hardtanh defaults; Keras hard_tanh", -1, 1, 1, 0)),
     KERNEL(hard_tanh), .check = check_ordered },
   { "log_sigmoid", "-softplus(-x) = min(x, 0) - log1p(exp(-|x|))", KERNEL(log_sigmoid) },
   { "relu", "max(x, 0)", KERNEL(relu) },
@@ -479,7 +567,10 @@ const actq_activation actq_activations[] = {
   { "gelu_tanh", "x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2", KERNEL(gelu_tanh) },
   { "silu", "x sigmoid(beta x) (swish)",
     PARAMS(NUMBER("beta", 1, -10, 10, "sharpness (1: SiLU; learnable in Swish)")), KERNEL(silu) },
-  { "hard_swish", "x relu6(x + 3) / 6", KERNEL(hard_swish) },
+  { "hard_swish", "x clip(slope * x + offset, 0, 1)",
+    PARAMS(NUMBER("slope", 1.0 / 6.0, 0.001, 10, "gate slope (1/6: x relu6(x + 3) / 6)"),
+           NUMBER("offset", 0.5, -10, 10, "gate at x = 0")),
+    KERNEL(hard_swish) },
   { "mish", "x tanh(softplus(x))", KERNEL(mish) },
   { "softplus", "log(1 + exp(beta x)) / beta; x when beta x > threshold",
     PARAMS(NUMBER("beta", 1, 0.01, 100, "sharpness"),
@@ -502,6 +593,12 @@ const actq_activation actq_activations[] = {
            NUMBER("value", 0, -100, 100, "replacement value")),
     PRESETS(PRESET("onnx", "ONNX ThresholdedRelu (alpha = 1)", 1, 0)),
     KERNEL(threshold) },
+  { "pwl", "linear through (knots[j], values[j]); constant beyond, or extended",
+    PARAMS(ARRAY("knots", -10000, 10000, "increasing", -1.0f, 1.0f),
+           ARRAY("values", -10000, 10000, "one per knot", -1.0f, 1.0f),
+           BOOLEAN("extend_left", 0, "extend the first segment"),
+           BOOLEAN("extend_right", 0, "extend the last segment")),
+    KERNEL(pwl), .check = check_pwl },
 };
 
 const uint32_t actq_activation_count = sizeof(actq_activations) / sizeof(actq_activations[0]);

@@ -8,6 +8,7 @@
 #include "simd.h"
 
 static inline int32_t clamp32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+static inline int32_t clamp64(int64_t v, int32_t lo, int32_t hi) { return v < lo ? lo : v > hi ? hi : (int32_t)v; }
 
 /* out[i] = table[(uint8_t)in[i]]: the 256-byte table is indexed by the raw code byte (the
  * JS side lays out signed tables accordingly). SIMD: i8x16.swizzle returns 0 for an index
@@ -15,7 +16,7 @@ static inline int32_t clamp32(int32_t v, int32_t lo, int32_t hi) { return v < lo
  * each time, selects exactly one slice per byte. */
 ACTQ_EXPORT void actq_apply_lut8(const uint8_t* table, const uint8_t* in, uint8_t* out, size_t n) {
   size_t i = 0;
-#if defined(__wasm_simd128__)
+#if ACTQ_V128
   v128_t t[16];
   for (int j = 0; j < 16; ++j) t[j] = wasm_v128_load(table + 16 * j);
   const v128_t sixteen = wasm_i8x16_splat(16);
@@ -52,8 +53,10 @@ ACTQ_EXPORT void actq_apply_lut16(const int32_t* knots, const void* in, void* ou
 }
 
 /* Integer-only kernels (int8 / uint8 in and out), fixed point as edge NPUs do it: the
- * real multiplier M of each kernel is m * 2^-shift with m < 2^22, so every product fits
- * int32 (|q - zin| <= 255); rounding is half up (add 2^(shift-1), arithmetic shift).
+ * real multiplier M of each kernel is m * 2^-shift with m < 2^22; rounding is half up (add
+ * 2^(shift-1), arithmetic shift). Sums and products are taken in int64 (wasm i64):
+ * m (q - zin) + bias + 2^(shift-1) can pass 2^31 (2^30 + 2^30 + 2^29 at the limits), and so
+ * can the result for a tiny output scale, which must clamp rather than wrap.
  *
  * hard_sigmoid: p = zout + (m (q - zin) + bias + 2^(shift-1)) >> shift, clamped to [lo, hi]
  *   M = slope in_scale / out_scale, bias = round(offset / out_scale * 2^shift),
@@ -65,10 +68,11 @@ static inline int32_t load8(const void* p, size_t i, int is_unsigned) {
 ACTQ_EXPORT void actq_int_hard_sigmoid(const void* in, void* out, size_t n, int in_unsigned, int32_t zin,
                                        int32_t m, int32_t shift, int32_t bias, int32_t zout, int32_t lo,
                                        int32_t hi) {
-  const int32_t half = 1 << (shift - 1);
+  const int64_t half = (int64_t)1 << (shift - 1);
+#pragma clang loop vectorize(disable) /* i64x2 lanes: +0.9 KB of wasm for little speed */
   for (size_t i = 0; i < n; ++i) {
-    const int32_t acc = m * (load8(in, i, in_unsigned) - zin) + bias + half;
-    ((uint8_t*)out)[i] = (uint8_t)clamp32(zout + (acc >> shift), lo, hi);
+    const int64_t acc = (int64_t)m * (load8(in, i, in_unsigned) - zin) + bias + half;
+    ((uint8_t*)out)[i] = (uint8_t)clamp64(zout + (acc >> shift), lo, hi);
   }
 }
 
@@ -82,10 +86,11 @@ ACTQ_EXPORT void actq_int_hard_swish(const void* in, void* out, size_t n, int in
                                      int32_t t3, int32_t t6, int32_t m, int32_t shift, int32_t zout,
                                      int32_t qmin, int32_t qmax) {
   const int64_t half = (int64_t)1 << (shift - 1);
+#pragma clang loop vectorize(disable)
   for (size_t i = 0; i < n; ++i) {
     const int32_t d = load8(in, i, in_unsigned) - zin;
     const int32_t u = clamp32(d * 256 + t3, 0, t6);
     const int64_t acc = (int64_t)(d * u) * m + half;
-    ((uint8_t*)out)[i] = (uint8_t)clamp32(zout + (int32_t)(acc >> shift), qmin, qmax);
+    ((uint8_t*)out)[i] = (uint8_t)clamp64(zout + (acc >> shift), qmin, qmax);
   }
 }

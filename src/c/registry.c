@@ -42,24 +42,25 @@ static int in_range(double v, const actq_param* p) {
   return !integral || v == (double)(int64_t)v;
 }
 
-/* -1 when the current arguments are valid for activation id, else the index of the first
- * parameter that is not (out of range, NaN, not an integer, empty array, or a broken
- * cross-parameter rule). Touches nothing. */
-ACTQ_EXPORT int actq_validate(uint32_t id) {
+/* -1 when args are valid for activation id, else the index of the first parameter that
+ * is not (out of range, NaN, not an integer, empty array, or a broken cross-parameter
+ * rule). Touches nothing. Shared by the wrapper (the global block) and the C API. */
+int actq_args_validate(uint32_t id, const actq_args* args) {
   const actq_activation* a = act(id);
   if (!a) return 0;
   for (uint32_t k = 0; k < a->nparams; ++k) {
     const actq_param* p = &a->params[k];
     if (p->kind == ACTQ_ARRAY) {
-      if (g_args.len[k] == 0 || !g_args.arr[k]) return (int)k;
-      for (uint32_t i = 0; i < g_args.len[k]; ++i)
-        if (!in_range(g_args.arr[k][i], p)) return (int)k;
-    } else if (!in_range(g_args.p[k], p)) {
+      if (args->len[k] == 0 || !args->arr[k]) return (int)k;
+      for (uint32_t i = 0; i < args->len[k]; ++i)
+        if (!in_range(args->arr[k][i], p)) return (int)k;
+    } else if (!in_range(args->p[k], p)) {
       return (int)k;
     }
   }
-  return a->check ? a->check(&g_args) : -1;
+  return a->check ? a->check(args) : -1;
 }
+ACTQ_EXPORT int actq_validate(uint32_t id) { return actq_args_validate(id, &g_args); }
 
 ACTQ_EXPORT void actq_forward(uint32_t id, const float* x, float* y, size_t n) {
   act(id)->forward(n, x, y, &g_args);

@@ -15,8 +15,22 @@
 
 #define V_INLINE static inline __attribute__((always_inline))
 
+/* ACTQ_V128: the 4-lane build. In wasm (-msimd128) the intrinsics are the compiler's;
+ * natively (native.mk, -DACTQ_SIMDE) the same wasm_* intrinsics come from SIMDe's
+ * simde/wasm/simd128.h, lowered to SSE4.1 (or NEON), so the one SIMD source gives the
+ * wasm SIMD build's bits. */
 #if defined(__wasm_simd128__)
+#define ACTQ_V128 1
 #include <wasm_simd128.h>
+#elif defined(ACTQ_SIMDE)
+#define ACTQ_V128 1
+#define SIMDE_ENABLE_NATIVE_ALIASES
+#include <simde/wasm/simd128.h>
+#else
+#define ACTQ_V128 0
+#endif
+
+#if ACTQ_V128
 
 #define VLEN 4
 typedef v128_t vf; /* 4 x f32 */
@@ -33,8 +47,23 @@ V_INLINE vf v_div(vf a, vf b) { return wasm_f32x4_div(a, b); }
 V_INLINE vf v_sqrt(vf a) { return wasm_f32x4_sqrt(a); }
 V_INLINE vf v_abs(vf a) { return wasm_f32x4_abs(a); }
 V_INLINE vf v_neg(vf a) { return wasm_f32x4_neg(a); }
+#if defined(ACTQ_SIMDE) && defined(__aarch64__)
+/* Native aarch64: clang 14's AArch64 backend turns select(a < b, b, a) into fmax / fmin,
+ * which differ from pmax / pmin for -0 and NaN (gelu(-0) came out +0): there every
+ * compare-and-select mask passes through an empty asm the combiner cannot see into. */
+V_INLINE v128_t v_opaque_mask(v128_t m) { __asm__("" : "+w"(m)); return m; }
+V_INLINE vf v_min(vf a, vf b) { return wasm_v128_bitselect(b, a, v_opaque_mask(wasm_f32x4_lt(b, a))); }
+V_INLINE vf v_max(vf a, vf b) { return wasm_v128_bitselect(b, a, v_opaque_mask(wasm_f32x4_lt(a, b))); }
+#define V_SEL_MASK(m) v_opaque_mask(m)
+#define V_PMIN64(a, b) wasm_v128_bitselect(b, a, v_opaque_mask(wasm_f64x2_lt(b, a)))
+#define V_PMAX64(a, b) wasm_v128_bitselect(b, a, v_opaque_mask(wasm_f64x2_lt(a, b)))
+#else
 V_INLINE vf v_min(vf a, vf b) { return wasm_f32x4_pmin(a, b); }
 V_INLINE vf v_max(vf a, vf b) { return wasm_f32x4_pmax(a, b); }
+#define V_SEL_MASK(m) (m)
+#define V_PMIN64(a, b) wasm_f64x2_pmin(a, b)
+#define V_PMAX64(a, b) wasm_f64x2_pmax(a, b)
+#endif
 V_INLINE vf v_nearest(vf a) { return wasm_f32x4_nearest(a); }
 V_INLINE vm v_lt(vf a, vf b) { return wasm_f32x4_lt(a, b); }
 V_INLINE vm v_le(vf a, vf b) { return wasm_f32x4_le(a, b); }
@@ -44,7 +73,7 @@ V_INLINE vm v_eq(vf a, vf b) { return wasm_f32x4_eq(a, b); }
 V_INLINE vm v_isnan(vf a) { return wasm_f32x4_ne(a, a); }
 V_INLINE vm m_and(vm a, vm b) { return wasm_v128_and(a, b); }
 V_INLINE vm m_or(vm a, vm b) { return wasm_v128_or(a, b); }
-V_INLINE vf v_sel(vm m, vf a, vf b) { return wasm_v128_bitselect(a, b, m); }
+V_INLINE vf v_sel(vm m, vf a, vf b) { return wasm_v128_bitselect(a, b, V_SEL_MASK(m)); }
 /* the magnitude of a with the sign of s */
 V_INLINE vf v_copysign(vf a, vf s) {
   return wasm_v128_bitselect(s, a, wasm_i32x4_splat((int32_t)0x80000000));
@@ -73,8 +102,8 @@ V_INLINE vd d_sub(vd a, vd b) { return (vd){ wasm_f64x2_sub(a.lo, b.lo), wasm_f6
 V_INLINE vd d_div(vd a, vd b) { return (vd){ wasm_f64x2_div(a.lo, b.lo), wasm_f64x2_div(a.hi, b.hi) }; }
 V_INLINE vd d_abs(vd a) { return (vd){ wasm_f64x2_abs(a.lo), wasm_f64x2_abs(a.hi) }; }
 V_INLINE vd d_mul(vd a, vd b) { return (vd){ wasm_f64x2_mul(a.lo, b.lo), wasm_f64x2_mul(a.hi, b.hi) }; }
-V_INLINE vd d_min(vd a, vd b) { return (vd){ wasm_f64x2_pmin(a.lo, b.lo), wasm_f64x2_pmin(a.hi, b.hi) }; }
-V_INLINE vd d_max(vd a, vd b) { return (vd){ wasm_f64x2_pmax(a.lo, b.lo), wasm_f64x2_pmax(a.hi, b.hi) }; }
+V_INLINE vd d_min(vd a, vd b) { return (vd){ V_PMIN64(a.lo, b.lo), V_PMIN64(a.hi, b.hi) }; }
+V_INLINE vd d_max(vd a, vd b) { return (vd){ V_PMAX64(a.lo, b.lo), V_PMAX64(a.hi, b.hi) }; }
 
 #else /* scalar: the same operations on one float */
 
@@ -142,7 +171,7 @@ V_INLINE vf v_horner_(vf x, const float* c, int n) {
 
 /* ---- appended: cheap sign-bit operations (V8 materializes the masks of f32x4.abs/neg
  * with two instructions at every use; an and/or/xor with a splatted constant is one) ---- */
-#if defined(__wasm_simd128__)
+#if ACTQ_V128
 V_INLINE vf v_or_sign(vf a) { return wasm_v128_or(a, wasm_f32x4_splat(-0.0f)); }        /* -|a| */
 V_INLINE vf v_sign_of(vf a) { return wasm_v128_and(a, wasm_f32x4_splat(-0.0f)); }       /* a & sign */
 V_INLINE vf v_xor(vf a, vf b) { return wasm_v128_xor(a, b); }

@@ -11,7 +11,7 @@
 /* storage of a code: int8, uint8, int16, uint16 */
 enum { CODE_S8 = 0, CODE_U8 = 1, CODE_S16 = 2, CODE_U16 = 3 };
 
-#if defined(__wasm_simd128__)
+#if ACTQ_V128
 
 V_INLINE vf v_trunc(vf a) { return wasm_f32x4_trunc(a); }
 V_INLINE vf v_floor(vf a) { return wasm_f32x4_floor(a); }

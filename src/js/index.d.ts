@@ -3,6 +3,8 @@
 import type { ActivationName, ActivationParamsMap, ActivationPresetsMap } from './activations.js';
 
 export type { ActivationName, ActivationParamsMap, ActivationPresetsMap };
+import type { FitOptions, FitResult } from './fit.js';
+export type { FitOptions, FitResult, FitPresetRow, FitSegment } from './fit.js';
 export type Name = ActivationName | 'swish';
 type Canonical<N extends Name> = N extends 'swish' ? 'silu' : N;
 
@@ -162,7 +164,11 @@ export interface Actq {
   applyLut(lut: Lut | Int8Array | Uint8Array, q: CodesOf<Int8Array | Uint8Array>, out?: CodesOf<Int8Array | Uint8Array>): Int8Array | Uint8Array;
   lut16<N extends Name>(name: N, params: Params<N>, inQp: QParams, outQp: QParams | OutputQParamsPreset): Lut16;
   applyLut16(lut: Lut16, q: CodesOf<Int16Array | Uint16Array>, out?: CodesOf<Int16Array | Uint16Array>): Int16Array | Uint16Array;
-  integerKernel(name: 'hard_sigmoid' | 'hard_swish', params: Params<'hard_sigmoid'> | null, inQp: QParams, outQp: QParams | OutputQParamsPreset): IntegerKernel;
+  integerKernel(name: 'hard_sigmoid' | 'hard_swish', params: Params<'hard_sigmoid'> | Params<'hard_swish'> | null, inQp: QParams, outQp: QParams | OutputQParamsPreset): IntegerKernel;
+
+  /** The best hard or piecewise-linear approximation of an activation, and what each preset
+   *  of its family gives up against it (see fit.d.ts). */
+  fit<N extends Name>(target: N, options?: FitOptions<N>): FitResult;
 }
 
 export function load(options?: { simd?: boolean }): Promise<Actq>;

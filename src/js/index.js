@@ -11,6 +11,7 @@
 import { instantiate, simdSupported } from './loader.js';
 import { readRegistry, resolveParams, parameterError } from './registry.js';
 import { installQuantization } from './quantize.js';
+import { installFit } from './fit.js';
 
 /** The package version (tests check it against package.json). */
 export const VERSION = '0.1.0';
@@ -62,6 +63,7 @@ class Actq {
     this.#scratch = this._malloc(CHUNK * 4);
     this.#scratch2 = this._malloc(CHUNK * 4);
     installQuantization(this, wasm);
+    installFit(this);
   }
 
   // ---- memory --------------------------------------------------------------------------

@@ -422,6 +422,8 @@ export function installQuantization(aq, wasm) {
     const entry = aq.activation(name);
     const inL = normalizeQParams(inQp, 'inQp'), outL = normalizeQParams(outQParams(outQp), 'outQp');
     if (inL.normalized.bits <= 8) throw new RangeError('lut16: inQp.bits must be in [9, 16] (use lut for 8-bit codes)');
+    // the int16 kernel writes 16-bit codes: 8-bit outputs came back as the bytes of int16 codes
+    if (outL.normalized.bits <= 8) throw new RangeError('lut16: outQp.bits must be in [9, 16] (int16 output codes)');
     if (inL.channels !== 1 || outL.channels !== 1) throw new RangeError('lut16: integer tables need per-tensor qparams');
     checkTabulable(entry, params, 'lut16');
     const shift = inL.normalized.bits - 8;
@@ -440,6 +442,7 @@ export function installQuantization(aq, wasm) {
       throw new TypeError('applyLut16: expected a table from lut16()');
     }
     const inL = normalizeQParams(lut.inQp, 'lut.inQp'), outL = normalizeQParams(lut.outQp, 'lut.outQp');
+    if (inL.normalized.bits <= 8 || outL.normalized.bits <= 8) throw new RangeError('applyLut16: lut.inQp.bits and lut.outQp.bits must be in [9, 16]');
     aq._checkInput(q, 'applyLut16: q', inL.CodeArray);
     const result = aq._checkOut(out, q.length, outL.CodeArray) ?? new outL.CodeArray(q.length);
     const knots = aq._malloc(257 * 4);
@@ -477,13 +480,19 @@ export function installQuantization(aq, wasm) {
       fixed = { multiplier: m, shift, bias, params: p };
       run = (src, dst, n) => wasm.actq_int_hard_sigmoid(src, dst, n, inL.normalized.signed ? 0 : 1, zin, m, shift, bias, zout, lo, hi);
     } else {
-      if (params !== null && params !== undefined) throw new RangeError('integerKernel: hard_swish takes no params');
+      // x clip(s x + o, 0, 1) = s x clip(x + c, 0, w), w = 1 / s, c = o w (as the float kernel;
+      // the defaults give c = 3, w = 6: x relu6(x + 3) / 6)
+      const entry = aq.activation('hard_swish');
+      aq._withParams(entry, params, () => {}); // validates params
+      const p = paramsObject(entry, params);
+      const w = 1 / p.slope, c = p.offset * w;
       if (sin < 2 ** -7 * 0.999) throw new RangeError(`integerKernel: inQp.scale must be >= 2^-7 for hard_swish (int32 range), got ${sin}`);
-      const t3 = Math.round((3 / sin) * 256), t6 = Math.round((6 / sin) * 256);
-      const M = (sin * sin) / (6 * sout * 256);
+      const t3 = Math.round((c / sin) * 256), t6 = Math.round((w / sin) * 256);
+      if (Math.abs(t3) >= 2 ** 22 || t6 >= 2 ** 22) throw new RangeError(`integerKernel: hard_swish slope ${p.slope} and offset ${p.offset} need a gate beyond the int32 range at inQp.scale ${sin}`);
+      const M = (sin * sin) / (w * sout * 256);
       const shift = fixedShift(M, 0, 40); // the product is taken in int64
       const m = Math.round(M * 2 ** shift);
-      fixed = { multiplier: m, shift, t3, t6, params: {} };
+      fixed = { multiplier: m, shift, t3, t6, params: p };
       run = (src, dst, n) => wasm.actq_int_hard_swish(src, dst, n, inL.normalized.signed ? 0 : 1, zin, t3, t6, m, shift, zout, outL.qmin, outL.qmax);
     }
     const In = inL.CodeArray, Out = outL.CodeArray;
@@ -503,6 +512,10 @@ function fixedShift(M, biasMagnitude, maxShift) {
   let shift = maxShift;
   while (shift > 1 && (M * 2 ** shift >= 2 ** 22 || biasMagnitude * 2 ** shift >= 2 ** 30)) shift--;
   if (Math.round(M * 2 ** shift) < 1) throw new RangeError(`integerKernel: the scale ratio ${M} is too small for a fixed-point multiplier`);
+  // even at shift 1: the kernels' limits (m < 2^22, |bias| < 2^30; m is passed as an int32)
+  if (Math.round(M * 2 ** shift) >= 2 ** 22 || biasMagnitude * 2 ** shift >= 2 ** 30) {
+    throw new RangeError(`integerKernel: the scale ratio ${M} is too large for a fixed-point multiplier (< 2^22)`);
+  }
   return shift;
 }
 

@@ -1,0 +1,243 @@
+// `actq fit`: the best hard or piecewise-linear approximation of an activation (aq.fit), and
+// what each preset of its family gives up against it -- as a table, JSON, or integer-only C.
+// Bad input: a RangeError / TypeError, reported by bin/actq.mjs as one `actq: ...` line.
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { load, VERSION } from '../src/js/index.js';
+import { FIT_DEFAULT_RANGE } from '../src/js/fit.js';
+import { fitToC, referenceTable } from '../src/js/fit/c.js';
+
+export const FIT_USAGE = `Usage: actq fit <activation> [options]
+
+Fits the best approximation of an activation of a given form, and compares it with every
+preset of its family (hard sigmoids, hard_tanh, hard_swish; PLAN for sigmoid and tanh).
+Errors are against the float64 activation; with output qparams, on the output codes.
+
+Fit
+  --form hard|pwl        hard: clip(slope x + offset, lo, hi) for targets rising from lo to
+                         hi, x clip(slope x + offset, 0, 1) for x-times-a-gate targets (silu,
+                         gelu, ...); pwl (default): continuous piecewise-linear
+  --pieces N             pwl pieces, 2..64 (default 8; flat outer pieces count)
+  --metric max|rms       minimax (default) or least squares
+  --slopes free|pow2|pow2x2
+                         free (default), powers of two (one shift), sums or differences of
+                         two powers of two (shift-add)
+  --range LO,HI          the inputs that count (default ${FIT_DEFAULT_RANGE.join(',')})
+  --symmetric            keep the target's symmetry (odd about (0, f(0)): sigmoid, tanh, ...)
+  --frac-bits F          knots and values (hard: slope and offset) on multiples of 2^-F
+  --normal MEAN,SD       rms weighted by a normal density of inputs
+  --samples FILE         rms over these input samples (numbers separated by spaces, commas
+                         or new lines)
+Target parameters
+  --preset NAME          a preset of the activation
+  --param NAME=VALUE     a parameter value, repeatable (VALUE: number, true/false, or a,b,c)
+Output quantization (the error is then taken on the dequantized output codes)
+  --bits B               output bits, 2..16 (alone: scale and zero point from the target's
+                         output range over --range)
+  --out PRESET           tflite-logistic | tflite-tanh | pytorch-sigmoid | pytorch-tanh
+  --out-scale S          output scale (> 0; a decimal or a fraction such as 1/256)
+  --out-zero-point Z     output zero point (default 0)
+  --out-unsigned         unsigned output codes
+  --rounding MODE        half_even | half_away | half_up
+Input quantization (the error is then taken at every input code in --range; needed by --format c)
+  --in-scale S           input scale (> 0)
+  --in-zero-point Z      input zero point (default 0)
+  --in-bits B            input bits, 2..16 (default 8)
+  --in-unsigned          unsigned input codes
+Output
+  --format table|json|c  a table (default), JSON, or a C99 header: input code -> output code
+                         by compares, multiplies (shifts and adds for pow2 slopes) and shifts,
+                         equal to the fitted activation's LUT for every input code
+  --name IDENT           C identifier (default <activation>_fit)
+  --help                 this text
+
+Examples
+  npx actq fit sigmoid --form hard
+  npx actq fit sigmoid --pieces 8 --slopes pow2 --format json
+  npx actq fit tanh --pieces 6 --symmetric --out tflite-tanh --in-scale 1/32 --format c > tanh_fit.h
+`;
+
+export const FIT_OPTIONS = {
+  form: { type: 'string' },
+  pieces: { type: 'string' },
+  metric: { type: 'string' },
+  slopes: { type: 'string' },
+  range: { type: 'string' },
+  symmetric: { type: 'boolean' },
+  'frac-bits': { type: 'string' },
+  normal: { type: 'string' },
+  samples: { type: 'string' },
+  preset: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  bits: { type: 'string' },
+  out: { type: 'string' },
+  'out-scale': { type: 'string' },
+  'out-zero-point': { type: 'string' },
+  'out-unsigned': { type: 'boolean' },
+  rounding: { type: 'string' },
+  'in-scale': { type: 'string' },
+  'in-zero-point': { type: 'string' },
+  'in-bits': { type: 'string' },
+  'in-unsigned': { type: 'boolean' },
+  format: { type: 'string' },
+  name: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const fail = (message) => { throw new RangeError(message); };
+
+/** A decimal number or a fraction a/b. */
+function number(flag, text) {
+  const decimal = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
+  const m = new RegExp(`^(${decimal})(?:/(${decimal}))?$`).exec(String(text).trim());
+  if (!m) fail(`${flag}: expected a number, got '${text}'`);
+  return m[2] === undefined ? Number(m[1]) : Number(m[1]) / Number(m[2]);
+}
+function integer(flag, text) {
+  if (!/^\s*[-+]?\d+\s*$/.test(text)) fail(`${flag}: expected an integer, got '${text}'`);
+  return Number(text);
+}
+function pair(flag, text) {
+  const parts = String(text).split(',');
+  if (parts.length !== 2) fail(`${flag}: expected two numbers A,B, got '${text}'`);
+  return parts.map((t) => number(flag, t));
+}
+
+/** parseArgs (strict) reads `--range -4,4` as a missing value; join such pairs. */
+function joinNegativeValues(args) {
+  const out = [];
+  for (let i = 0; i < args.length; i++) {
+    const flag = /^--([\w-]+)$/.exec(args[i]);
+    if (flag && FIT_OPTIONS[flag[1]]?.type === 'string' && /^-[\d.]/.test(args[i + 1] ?? '')) out.push(`${args[i]}=${args[++i]}`);
+    else out.push(args[i]);
+  }
+  return out;
+}
+
+/** Library messages name options (outQp.zeroPoint, fracBits); a CLI user knows the flags. */
+export const fitFlagTerms = (message) => message
+  .replace(/\binQp\.scale\b/g, '--in-scale').replace(/\binQp\.zeroPoint\b/g, '--in-zero-point').replace(/\binQp\.bits\b/g, '--in-bits')
+  .replace(/\boutQp\.scale\b/g, '--out-scale').replace(/\boutQp\.zeroPoint\b/g, '--out-zero-point').replace(/\boutQp\.bits\b/g, '--bits')
+  .replace(/\boutQp\.rounding\b/g, '--rounding').replace(/\bfracBits\b/g, '--frac-bits')
+  .replace(/\bfit: (form|pieces|metric|slopes|range)\b/g, 'fit: --$1');
+
+function fitOptions(v) {
+  const o = {};
+  if (v.form !== undefined) o.form = v.form;
+  if (v.pieces !== undefined) o.pieces = integer('--pieces', v.pieces);
+  if (v.metric !== undefined) o.metric = v.metric;
+  if (v.slopes !== undefined) o.slopes = v.slopes;
+  if (v.range !== undefined) o.range = pair('--range', v.range);
+  if (v.symmetric) o.symmetric = true;
+  if (v['frac-bits'] !== undefined) o.fracBits = integer('--frac-bits', v['frac-bits']);
+  if (v.normal !== undefined && v.samples !== undefined) fail('--normal and --samples: give one input distribution');
+  if (v.normal !== undefined) o.distribution = { normal: pair('--normal', v.normal) };
+  if (v.samples !== undefined) {
+    let text;
+    try { text = readFileSync(v.samples, 'utf8'); } catch (e) { fail(`--samples: cannot read '${v.samples}' (${e.code ?? e.message})`); }
+    const samples = text.split(/[\s,]+/).filter(Boolean).map((t) => number('--samples', t));
+    if (!samples.length) fail(`--samples: no numbers in '${v.samples}'`);
+    o.distribution = { samples };
+  }
+  const params = {};
+  for (const p of v.param ?? []) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) fail(`--param: expected NAME=VALUE, got '${p}'`);
+    const key = p.slice(0, eq), text = p.slice(eq + 1);
+    if (Object.hasOwn(params, key)) fail(`--param ${key} given twice`);
+    params[key] = text === 'true' || text === 'false' ? text === 'true'
+      : text.includes(',') ? text.split(',').map((t) => number(`--param ${key}`, t)) : number(`--param ${key}`, text);
+  }
+  if (v.preset !== undefined) params.preset = v.preset;
+  if (Object.keys(params).length) o.params = params;
+  const rounding = v.rounding === undefined ? {} : { rounding: v.rounding };
+  if (v.out !== undefined) {
+    const clash = ['out-scale', 'out-zero-point', 'bits'].find((k) => v[k] !== undefined);
+    if (clash) fail(`--out ${v.out} fixes the output qparams: drop --${clash}`);
+    o.outQp = { preset: v.out, signed: !v['out-unsigned'], ...rounding };
+  } else if (v['out-scale'] !== undefined) {
+    o.outQp = {
+      scale: number('--out-scale', v['out-scale']),
+      zeroPoint: v['out-zero-point'] === undefined ? 0 : number('--out-zero-point', v['out-zero-point']),
+      bits: v.bits === undefined ? 8 : integer('--bits', v.bits),
+      signed: !v['out-unsigned'],
+      ...rounding,
+    };
+  } else {
+    for (const k of ['out-zero-point', 'out-unsigned', 'rounding']) if (v[k] !== undefined) fail(`--${k} needs --out-scale (or --out)`);
+    if (v.bits !== undefined) o.bits = integer('--bits', v.bits);
+  }
+  if (v['in-scale'] !== undefined) {
+    o.inQp = {
+      scale: number('--in-scale', v['in-scale']),
+      zeroPoint: v['in-zero-point'] === undefined ? 0 : number('--in-zero-point', v['in-zero-point']),
+      bits: v['in-bits'] === undefined ? 8 : integer('--in-bits', v['in-bits']),
+      signed: !v['in-unsigned'],
+    };
+  } else {
+    for (const k of ['in-zero-point', 'in-bits', 'in-unsigned']) if (v[k] !== undefined) fail(`--${k} needs --in-scale`);
+  }
+  return o;
+}
+
+const sci = (v) => (v === 0 ? '0' : v.toExponential(3));
+const short = (v) => String(Number(v.toPrecision(6)));
+
+/** The table: the fit, its parameters, and one row per preset. */
+export function fitTable(r) {
+  const form = r.form === 'hard' ? `hard (${r.activation})` : `${r.pieces}-piece pwl`;
+  const where = r.quantization
+    ? `on the output codes (${r.quantization.outQp.bits}-bit, scale ${short(r.quantization.outQp.scale)}, zero point ${r.quantization.outQp.zeroPoint})`
+    : 'float64';
+  const lines = [
+    `actq fit: ${r.target}, ${form}, ${r.metric === 'max' ? 'minimax' : 'least squares'} over [${r.range.join(', ')}], slopes ${r.slopes}` +
+      `${r.symmetric ? ', symmetric' : ''}${r.fracBits !== null ? `, ${r.fracBits} fraction bits` : ''}; errors ${where}`,
+    `  ${r.activation}: ${Object.entries(r.params).map(([k, v]) => `${k} ${Array.isArray(v) ? `[${v.map(short).join(', ')}]` : typeof v === 'number' ? short(v) : v}`).join(', ')}`,
+    `  max error ${sci(r.maxError)} at x = ${short(r.maxErrorAt)}, rms ${sci(r.rmsError)}` +
+      (r.optimum ? `; float64 optimum ${sci(r.optimum.maxError)}, ${r.optimum.alternations} alternating extremes level to ${r.optimum.spread.toExponential(1)}` : ''),
+    '',
+    '| definition | max error | at x | rms error |',
+    '|---|--:|--:|--:|',
+    `| **fit: ${form}${r.slopes !== 'free' ? `, ${r.slopes} slopes` : ''}** | **${sci(r.maxError)}** | ${short(r.maxErrorAt)} | **${sci(r.rmsError)}** |`,
+    ...r.presets.map((p) => `| ${p.name} | ${sci(p.maxError)} | ${short(p.maxErrorAt)} | ${sci(p.rmsError)} |`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs `actq fit` with these arguments; returns the text for stdout. */
+export async function runFit(args) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: joinNegativeValues(args), options: FIT_OPTIONS, strict: true, allowPositionals: true });
+  } catch (e) {
+    fail(e.message.split(/\.\s|\n/)[0]);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return FIT_USAGE;
+  const [target, ...extra] = positionals;
+  if (target === undefined) fail('fit: missing the activation name (usage: actq fit <activation> [options]; see actq fit --help)');
+  if (extra.length) fail(`unexpected argument '${extra[0]}'`);
+  const format = v.format ?? 'table';
+  if (!['table', 'json', 'c'].includes(format)) fail(`--format must be one of table, json, c, got '${format}'`);
+  const o = fitOptions(v);
+  if (format === 'c') {
+    if (!o.inQp) fail('--format c: missing --in-scale (the input qparams of the integer code)');
+    if (!o.outQp && o.bits === undefined) fail('--format c: missing --out PRESET, --out-scale or --bits (the output qparams)');
+  } else if (v.name !== undefined) fail('--name applies to --format c');
+  const aq = await load();
+  if (o.outQp?.preset) {
+    const { preset, ...rest } = o.outQp;
+    o.outQp = aq.outputQParams(preset, rest);
+  }
+  const r = aq.fit(target, o);
+  if (format === 'json') {
+    const { target: t, form, pieces, metric, slopes, activation, params, maxError, maxErrorAt, rmsError, presets } = r;
+    return `${JSON.stringify({ target: t, form, pieces, metric, slopes, activation, params, maxError, maxErrorAt, rmsError,
+      presets: presets.map(({ name, maxError: m, rmsError: s }) => ({ name, maxError: m, rmsError: s })) }, null, 2)}\n`;
+  }
+  if (format === 'c') {
+    const { table, inQp, outQp } = referenceTable(aq, r.activation, r.params, o.inQp, r.quantization.outQp);
+    return fitToC(r, table, inQp, outQp, { name: v.name ?? `${r.target}_fit`, version: VERSION, formula: aq.activation(r.target).formula });
+  }
+  return fitTable(r);
+}
