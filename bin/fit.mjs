@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { load, VERSION } from '../src/js/index.js';
 import { FIT_DEFAULT_RANGE } from '../src/js/fit.js';
 import { fitToC, referenceTable } from '../src/js/fit/c.js';
+import { fitOptions, fitToJson } from '../src/js/fit/options.js';
 
 export const FIT_USAGE = `Usage: actq fit <activation> [options]
 
@@ -86,23 +87,6 @@ export const FIT_OPTIONS = {
 
 const fail = (message) => { throw new RangeError(message); };
 
-/** A decimal number or a fraction a/b. */
-function number(flag, text) {
-  const decimal = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
-  const m = new RegExp(`^(${decimal})(?:/(${decimal}))?$`).exec(String(text).trim());
-  if (!m) fail(`${flag}: expected a number, got '${text}'`);
-  return m[2] === undefined ? Number(m[1]) : Number(m[1]) / Number(m[2]);
-}
-function integer(flag, text) {
-  if (!/^\s*[-+]?\d+\s*$/.test(text)) fail(`${flag}: expected an integer, got '${text}'`);
-  return Number(text);
-}
-function pair(flag, text) {
-  const parts = String(text).split(',');
-  if (parts.length !== 2) fail(`${flag}: expected two numbers A,B, got '${text}'`);
-  return parts.map((t) => number(flag, t));
-}
-
 /** parseArgs (strict) reads `--range -4,4` as a missing value; join such pairs. */
 function joinNegativeValues(args) {
   const out = [];
@@ -121,64 +105,6 @@ export const fitFlagTerms = (message) => message
   .replace(/\boutQp\.rounding\b/g, '--rounding').replace(/\bfracBits\b/g, '--frac-bits')
   .replace(/\bfit: (form|pieces|metric|slopes|range)\b/g, 'fit: --$1');
 
-function fitOptions(v) {
-  const o = {};
-  if (v.form !== undefined) o.form = v.form;
-  if (v.pieces !== undefined) o.pieces = integer('--pieces', v.pieces);
-  if (v.metric !== undefined) o.metric = v.metric;
-  if (v.slopes !== undefined) o.slopes = v.slopes;
-  if (v.range !== undefined) o.range = pair('--range', v.range);
-  if (v.symmetric) o.symmetric = true;
-  if (v['frac-bits'] !== undefined) o.fracBits = integer('--frac-bits', v['frac-bits']);
-  if (v.normal !== undefined && v.samples !== undefined) fail('--normal and --samples: give one input distribution');
-  if (v.normal !== undefined) o.distribution = { normal: pair('--normal', v.normal) };
-  if (v.samples !== undefined) {
-    let text;
-    try { text = readFileSync(v.samples, 'utf8'); } catch (e) { fail(`--samples: cannot read '${v.samples}' (${e.code ?? e.message})`); }
-    const samples = text.split(/[\s,]+/).filter(Boolean).map((t) => number('--samples', t));
-    if (!samples.length) fail(`--samples: no numbers in '${v.samples}'`);
-    o.distribution = { samples };
-  }
-  const params = {};
-  for (const p of v.param ?? []) {
-    const eq = p.indexOf('=');
-    if (eq <= 0) fail(`--param: expected NAME=VALUE, got '${p}'`);
-    const key = p.slice(0, eq), text = p.slice(eq + 1);
-    if (Object.hasOwn(params, key)) fail(`--param ${key} given twice`);
-    params[key] = text === 'true' || text === 'false' ? text === 'true'
-      : text.includes(',') ? text.split(',').map((t) => number(`--param ${key}`, t)) : number(`--param ${key}`, text);
-  }
-  if (v.preset !== undefined) params.preset = v.preset;
-  if (Object.keys(params).length) o.params = params;
-  const rounding = v.rounding === undefined ? {} : { rounding: v.rounding };
-  if (v.out !== undefined) {
-    const clash = ['out-scale', 'out-zero-point', 'bits'].find((k) => v[k] !== undefined);
-    if (clash) fail(`--out ${v.out} fixes the output qparams: drop --${clash}`);
-    o.outQp = { preset: v.out, signed: !v['out-unsigned'], ...rounding };
-  } else if (v['out-scale'] !== undefined) {
-    o.outQp = {
-      scale: number('--out-scale', v['out-scale']),
-      zeroPoint: v['out-zero-point'] === undefined ? 0 : number('--out-zero-point', v['out-zero-point']),
-      bits: v.bits === undefined ? 8 : integer('--bits', v.bits),
-      signed: !v['out-unsigned'],
-      ...rounding,
-    };
-  } else {
-    for (const k of ['out-zero-point', 'out-unsigned', 'rounding']) if (v[k] !== undefined) fail(`--${k} needs --out-scale (or --out)`);
-    if (v.bits !== undefined) o.bits = integer('--bits', v.bits);
-  }
-  if (v['in-scale'] !== undefined) {
-    o.inQp = {
-      scale: number('--in-scale', v['in-scale']),
-      zeroPoint: v['in-zero-point'] === undefined ? 0 : number('--in-zero-point', v['in-zero-point']),
-      bits: v['in-bits'] === undefined ? 8 : integer('--in-bits', v['in-bits']),
-      signed: !v['in-unsigned'],
-    };
-  } else {
-    for (const k of ['in-zero-point', 'in-bits', 'in-unsigned']) if (v[k] !== undefined) fail(`--${k} needs --in-scale`);
-  }
-  return o;
-}
 
 const sci = (v) => (v === 0 ? '0' : v.toExponential(3));
 const short = (v) => String(Number(v.toPrecision(6)));
@@ -219,7 +145,7 @@ export async function runFit(args) {
   if (extra.length) fail(`unexpected argument '${extra[0]}'`);
   const format = v.format ?? 'table';
   if (!['table', 'json', 'c'].includes(format)) fail(`--format must be one of table, json, c, got '${format}'`);
-  const o = fitOptions(v);
+  const o = fitOptions(v, { readSamples: (file) => readFileSync(file, 'utf8') });
   if (format === 'c') {
     if (!o.inQp) fail('--format c: missing --in-scale (the input qparams of the integer code)');
     if (!o.outQp && o.bits === undefined) fail('--format c: missing --out PRESET, --out-scale or --bits (the output qparams)');
@@ -230,11 +156,7 @@ export async function runFit(args) {
     o.outQp = aq.outputQParams(preset, rest);
   }
   const r = aq.fit(target, o);
-  if (format === 'json') {
-    const { target: t, form, pieces, metric, slopes, activation, params, maxError, maxErrorAt, rmsError, presets } = r;
-    return `${JSON.stringify({ target: t, form, pieces, metric, slopes, activation, params, maxError, maxErrorAt, rmsError,
-      presets: presets.map(({ name, maxError: m, rmsError: s }) => ({ name, maxError: m, rmsError: s })) }, null, 2)}\n`;
-  }
+  if (format === 'json') return fitToJson(r);
   if (format === 'c') {
     const { table, inQp, outQp } = referenceTable(aq, r.activation, r.params, o.inQp, r.quantization.outQp);
     return fitToC(r, table, inQp, outQp, { name: v.name ?? `${r.target}_fit`, version: VERSION, formula: aq.activation(r.target).formula });
