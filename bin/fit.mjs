@@ -3,10 +3,9 @@
 // Bad input: a RangeError / TypeError, reported by bin/actq.mjs as one `actq: ...` line.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { load, VERSION } from '../src/js/index.js';
+import { load } from '../src/js/index.js';
 import { FIT_DEFAULT_RANGE } from '../src/js/fit.js';
-import { fitToC, referenceTable } from '../src/js/fit/c.js';
-import { fitOptions, fitToJson } from '../src/js/fit/options.js';
+import { fitOptions, fitToJson, fitFromFlags, fitHeader, checkHeaderFlags } from '../src/js/fit/options.js';
 
 export const FIT_USAGE = `Usage: actq fit <activation> [options]
 
@@ -145,21 +144,13 @@ export async function runFit(args) {
   if (extra.length) fail(`unexpected argument '${extra[0]}'`);
   const format = v.format ?? 'table';
   if (!['table', 'json', 'c'].includes(format)) fail(`--format must be one of table, json, c, got '${format}'`);
-  const o = fitOptions(v, { readSamples: (file) => readFileSync(file, 'utf8') });
-  if (format === 'c') {
-    if (!o.inQp) fail('--format c: missing --in-scale (the input qparams of the integer code)');
-    if (!o.outQp && o.bits === undefined) fail('--format c: missing --out PRESET, --out-scale or --bits (the output qparams)');
-  } else if (v.name !== undefined) fail('--name applies to --format c');
+  const readSamples = (file) => readFileSync(file, 'utf8');
+  if (format === 'c') checkHeaderFlags(fitOptions(v, { readSamples }));
+  else if (v.name !== undefined) fail('--name applies to --format c');
   const aq = await load();
-  if (o.outQp?.preset) {
-    const { preset, ...rest } = o.outQp;
-    o.outQp = aq.outputQParams(preset, rest);
-  }
-  const r = aq.fit(target, o);
-  if (format === 'json') return fitToJson(r);
-  if (format === 'c') {
-    const { table, inQp, outQp } = referenceTable(aq, r.activation, r.params, o.inQp, r.quantization.outQp);
-    return fitToC(r, table, inQp, outQp, { name: v.name ?? `${r.target}_fit`, version: VERSION, formula: aq.activation(r.target).formula });
-  }
+  const made = fitFromFlags(aq, target, v, { readSamples });
+  if (format === 'json') return fitToJson(made.result);
+  if (format === 'c') return fitHeader(aq, made, v);
+  const r = made.result;
   return fitTable(r);
 }

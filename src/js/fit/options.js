@@ -3,6 +3,9 @@
 // Shared by bin/fit.mjs and the page's Fit panel, so a fit made on the page is the fit the
 // printed command makes, byte for byte. No Node-only module: it runs in browsers too.
 
+import { VERSION } from '../index.js';
+import { fitToC, referenceTable } from './c.js';
+
 const fail = (message) => { throw new RangeError(message); };
 
 /** A decimal number or a fraction a/b. */
@@ -102,4 +105,27 @@ export function fitToJson(r) {
   const { target, form, pieces, metric, slopes, activation, params, maxError, maxErrorAt, rmsError, presets } = r;
   return `${JSON.stringify({ target, form, pieces, metric, slopes, activation, params, maxError, maxErrorAt, rmsError,
     presets: presets.map(({ name, maxError: m, rmsError: e }) => ({ name, maxError: m, rmsError: e })) }, null, 2)}\n`;
+}
+
+/** The fit that flag values v describe: { options, result } (an --out preset resolved). */
+export function fitFromFlags(aq, target, v, { readSamples } = {}) {
+  const options = fitOptions(v, { readSamples });
+  if (options.outQp?.preset) {
+    const { preset, ...rest } = options.outQp;
+    options.outQp = aq.outputQParams(preset, rest);
+  }
+  return { options, result: aq.fit(target, options) };
+}
+
+/** --format c needs both sides of the integer code. */
+export function checkHeaderFlags(options) {
+  if (!options.inQp) fail('--format c: missing --in-scale (the input qparams of the integer code)');
+  if (!options.outQp && options.bits === undefined) fail('--format c: missing --out PRESET, --out-scale or --bits (the output qparams)');
+}
+
+/** The C header `actq fit ... --format c` prints, for a fit from fitFromFlags. */
+export function fitHeader(aq, { options, result }, v) {
+  checkHeaderFlags(options);
+  const { table, inQp, outQp } = referenceTable(aq, result.activation, result.params, options.inQp, result.quantization.outQp);
+  return fitToC(result, table, inQp, outQp, { name: v.name ?? `${result.target}_fit`, version: VERSION, formula: aq.activation(result.target).formula });
 }
