@@ -542,3 +542,55 @@ test('60 fps: seven functions x 2,000 points at 4 bits, median recompute + redra
     await phone.context.close();
   }
 });
+
+test('the Fit panel: a fitted pwl joins the charts and readouts, beats the presets, and exports what `actq fit` prints', async () => {
+  const { page, context, errors } = await open('?s=sigmoid,hard_sigmoid:onnx&x=-6,6&bits=4');
+  try {
+    await page.selectOption('#fit-target', 'sigmoid');
+    await press(page, '#fit-pieces', 'ArrowLeft', 3); // 8 -> 5 pieces
+    await page.check('#fit-quantized');
+    await page.click('#fit-run');
+    await page.waitForFunction(() => !document.getElementById('fit-results').hidden, null, { timeout: 20000 });
+    await settle(page);
+    assert.match(await page.textContent('#legend-2'), /pwl \(fit of sigmoid\)/);
+    const fitRow = await row(page, 2);
+    assert.equal(fitRow.ref, 'sigmoid');
+    const rows = await page.evaluate(() => [...document.querySelectorAll('#fit-table tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent)));
+    assert.match(rows[0][0], /^fit: \d-piece pwl/);
+    for (const preset of ['hard_sigmoid onnx', 'hard_sigmoid pytorch', 'hard_sigmoid paddle', 'hard_sigmoid taylor', 'hard_sigmoid bnn']) {
+      const p = rows.find((r) => r[0] === preset);
+      assert.ok(p, `${preset} compared`);
+      assert.ok(Number(p[1]) > Number(rows[0][1]), `the fit's max error ${rows[0][1]} beats ${preset}'s ${p[1]}`);
+    }
+    assert.ok(rows.some((r) => /PLAN/.test(r[0])), 'PLAN is a reference row');
+    // the same bytes as the command line the panel shows
+    const command = await page.textContent('#fit-cli');
+    assert.match(command, /^npx actq fit sigmoid --form pwl --pieces 5 --metric max --slopes free --range -6,6 --bits 4 --in-scale \S+ --in-zero-point -?\d+ --format c$/);
+    const args = command.replace(/^npx actq /, '').split(' ');
+    const cli = (format) => spawnSync(process.execPath, [CLI, ...args.slice(0, -1), format], { cwd: root, encoding: 'utf8' });
+    const fetchDownload = async (button) => {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      return readFileSync(await d.path(), 'utf8');
+    };
+    const c = cli('c'), json = cli('json');
+    assert.equal(c.status, 0, c.stderr);
+    assert.equal(await fetchDownload('#fit-export-c'), c.stdout);
+    // the JSON: the same code, the same fields and integers; float64 errors to the last bits
+    // only, since Chromium's and Node's Math.exp / Math.log differ in the last bit on some inputs
+    const close = (a, b, path) => {
+      if (typeof a === 'number' && typeof b === 'number') return assert.ok(a === b || Math.abs(a - b) <= 1e-12 * Math.abs(b), `${path}: ${a} vs ${b}`);
+      if (a && typeof a === 'object') {
+        assert.deepEqual(Object.keys(a), Object.keys(b), path);
+        for (const k of Object.keys(a)) close(a[k], b[k], `${path}.${k}`);
+        return undefined;
+      }
+      return assert.equal(a, b, path);
+    };
+    close(JSON.parse(await fetchDownload('#fit-export-json')), JSON.parse(json.stdout), 'json');
+    // the fit is in the URL with its target, and a reload restores it
+    await page.waitForFunction(() => location.search.includes('pwl:') && location.search.includes('ref=sigmoid'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -117,9 +117,10 @@ export function createEngine(aq) {
   const references = new Map(); // smooth partner name -> its float outputs over the grid (gridKey)
   let referencesKey = '';
 
-  /** The smooth function a deployed function is measured against: its partner, or itself. */
+  /** The smooth function a deployed function is measured against: the one a fit was made
+   *  for, the hard function's smooth partner, or itself. */
   function reference(r, xs) {
-    const partner = PAIRS[r.name];
+    const partner = r.reference === r.name ? null : r.reference;
     if (!partner) return r.y;
     if (referencesKey !== gridKey) { references.clear(); referencesKey = gridKey; }
     if (!references.has(partner)) references.set(partner, aq.forward(partner, xs));
@@ -159,7 +160,7 @@ export function createEngine(aq) {
       }
     }
     // deployed vs the smooth reference, weighted by the chosen input distribution
-    r.reference = PAIRS[r.name] ?? r.name;
+    r.reference = s.reference ?? PAIRS[r.name] ?? r.name;
     try {
       const ref = reference(r, xs);
       const deployed = quant.on ? deployedOutput(aq, xs, r.y, s, quant, b) : r.y;
@@ -190,7 +191,7 @@ export function createEngine(aq) {
     const settings = JSON.stringify([quant, state.x, n, state.dist]);
     cache.length = state.series.length;
     const series = state.series.map((s, i) => {
-      const key = `${settings}|${s.name}|${JSON.stringify(s.params)}`;
+      const key = `${settings}|${s.name}|${JSON.stringify(s.params)}|${s.reference ?? ''}`;
       if (cache[i]?.key !== key) cache[i] = { key, r: seriesResult(state, s, i, xs) };
       return cache[i].r;
     });
@@ -198,7 +199,7 @@ export function createEngine(aq) {
     // hard vs smooth: the first shown smooth partner of each hard function
     for (const r of series) {
       r.vsSmooth = undefined;
-      const partner = PAIRS[r.name];
+      const partner = r.reference !== r.name ? r.reference : null;
       if (!partner || !r.ok) continue;
       const smooth = series.find((o) => o.name === partner && o.ok);
       if (smooth) r.vsSmooth = { name: partner, index: smooth.index, maxAbs: aq.error(smooth.y, r.y).maxAbs };

@@ -13,6 +13,7 @@ import { readoutsView } from './readouts.js';
 import { readTheme, onThemeChange } from './theme.js';
 import { fillSelect } from './controls.js';
 import { download, lutExport, dataJson, dataCsv, chartsPng } from './downloads.js';
+import { fitPanel } from './fit.js';
 
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
@@ -46,6 +47,7 @@ const readouts = readoutsView(aq);
 const hooks = { state: () => state, changed };
 const series = seriesPanel($('series'), aq, hooks);
 const settings = settingsPanel($('input-controls'), $('quant-controls'), hooks);
+fitPanel($('fit-controls'), aq, { ...hooks, grid: () => results.x });
 
 // ---- scheduling: input events only mark the state dirty; one frame does the work --------
 
@@ -74,7 +76,7 @@ function invalidate() {
 function label(s, i) {
   const entry = aq.activation(s.name);
   const preset = entry.params.length ? presetOf(entry, s.params) : null;
-  const suffix = Object.keys(entry.presets).length ? ` (${preset ?? 'custom'})` : '';
+  const suffix = s.reference ? ` (fit of ${s.reference})` : Object.keys(entry.presets).length ? ` (${preset ?? 'custom'})` : '';
   return `${i + 1}. ${s.name}${suffix}`;
 }
 

@@ -77,13 +77,14 @@ const enc = (s) => encodeURIComponent(s).replace(/%(3A|2C|3B|7C|3D)/g, (m) => de
 function seriesToken(aq, s) {
   const entry = aq.activation(s.name);
   if (entry.params.length === 0) return s.name;
+  const ref = s.reference ? [`ref=${s.reference}`] : []; // a fit's target: what its deployed error is taken against
   const preset = presetOf(entry, s.params);
-  if (preset) return `${s.name}:${preset}`;
+  if (preset) return `${s.name}:${[preset, ...ref].join(';')}`;
   const parts = entry.params.filter((p) => !sameValue(s.params[p.name], p.default)).map((p) => {
     const v = s.params[p.name];
     return `${p.name}=${Array.isArray(v) ? v.join('|') : p.kind === 'boolean' ? (v ? 1 : 0) : v}`;
   });
-  return parts.length ? `${s.name}:${parts.join(';')}` : s.name;
+  return parts.length || ref.length ? `${s.name}:${[...parts, ...ref].join(';')}` : s.name;
 }
 
 export function toQuery(aq, state) {
@@ -119,6 +120,10 @@ function parseSeries(aq, token) {
     if (raw === undefined) {
       if (!Object.hasOwn(entry.presets, key)) throw new RangeError(`${name}: unknown preset '${key}'`);
       Object.assign(s.params, makeSeries(aq, name, key).params);
+      continue;
+    }
+    if (key === 'ref') {
+      s.reference = aq.activation(raw).name;
       continue;
     }
     const p = entry.params.find((q) => q.name === key);
