@@ -497,7 +497,7 @@ test('60 fps: seven functions x 2,000 points at 4 bits, median recompute + redra
   const { page, context, errors } = await open(seven);
   try {
     await page.focus('#s2-slope');
-    for (let i = 0; i < 5; i++) { await page.keyboard.press('ArrowRight'); await settle(page); } // warm up
+    for (let i = 0; i < 20; i++) { await page.keyboard.press(i % 2 ? 'ArrowLeft' : 'ArrowRight'); await settle(page); } // warm up: JIT tiers
     const start = await page.evaluate(() => window.__actqFrameTimes.length);
     // in-page: one slider change per animation frame; record the frame timestamps too
     const stamps = await page.evaluate(() => new Promise((resolve) => {
@@ -517,6 +517,7 @@ test('60 fps: seven functions x 2,000 points at 4 bits, median recompute + redra
     assert.equal(times.length, 50, 'one recompute per change');
     const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
     const gaps = stamps.slice(1).map((s, k) => s - stamps[k]);
+    t.diagnostic(`frames: ${times.map((v) => v.toFixed(1)).join(' ')}`);
     t.diagnostic(`7 functions x 2000 points, 4 bits, 50 changes: recompute + redraw median ${median(times).toFixed(2)} ms, worst ${Math.max(...times).toFixed(2)} ms ` +
       `(wasm ${median(parts.map((p) => p.compute)).toFixed(2)}, charts ${median(parts.map((p) => p.charts)).toFixed(2)}, readouts ${median(parts.map((p) => p.rest)).toFixed(2)}); ` +
       `frame interval median ${median(gaps).toFixed(1)} ms, worst ${Math.max(...gaps).toFixed(1)} ms; first chart at ${firsts.map((f) => f.toFixed(0)).join(', ')} ms`);
