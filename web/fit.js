@@ -66,10 +66,14 @@ export function fitPanel(container, aq, hooks) {
     return f;
   }
 
-  // ---- the worker -------------------------------------------------------------------------
-  const worker = new Worker(new URL('./fit-worker.js', import.meta.url), { type: 'module' });
-  let ready = false, pending = null, next = 0, last = null, fitSeries = null;
-  worker.onmessage = ({ data }) => {
+  // ---- the worker: started at the first Fit, so it does not compete with the page's first frame
+  let worker = null, ready = false, pending = null, next = 0, last = null, fitSeries = null;
+  function startWorker() {
+    worker = new Worker(new URL('./fit-worker.js', import.meta.url), { type: 'module' });
+    worker.onmessage = onMessage;
+    worker.onerror = (e) => { note.textContent = `Fit worker failed: ${e.message}`; run.disabled = false; };
+  }
+  function onMessage({ data }) {
     if (data.ready) {
       ready = true;
       if (pending) worker.postMessage(pending);
@@ -82,10 +86,10 @@ export function fitPanel(container, aq, hooks) {
       return;
     }
     show(data);
-  };
-  worker.onerror = (e) => { note.textContent = `Fit worker failed: ${e.message}`; run.disabled = false; };
+  }
 
   run.addEventListener('click', () => {
+    if (!worker) startWorker();
     const message = { id: ++next, target: settings.target, flags: flags() };
     note.textContent = 'Fitting…';
     run.disabled = true;
