@@ -2,8 +2,10 @@
 // (system A, B, C, A, B, C, ...) so that drift of the machine hits all of them alike.
 // A sample repeats the call until it has run for about `sampleMs`, after one untimed call
 // (the previous system's sample evicted this one's data from cache); its rate is elements
-// per second, and a cell reports the median of its samples.
+// per second. A cell reports, per system, the median rate and the per-round ratios against
+// its reference (pairedRatio: median and IQR).
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 
 export const median = (values) => {
   const s = [...values].sort((a, b) => a - b), m = s.length >> 1;
@@ -30,7 +32,7 @@ async function timeCalls(runner, iters) {
  * runners: [{ run, isAsync?, refresh? }] over n elements each.
  * @returns {Promise<number[][]>} the per-sample rates (elements/s) of each runner
  */
-export async function sampleRates(runners, n, { samples, sampleMs }) {
+export async function sampleRates(runners, n, { samples, sampleMs, warmupMs = [200, 2000] }) {
   const iters = [];
   for (const r of runners) {
     const once = await timeCalls(r, 1);
@@ -47,7 +49,7 @@ export async function sampleRates(runners, n, { samples, sampleMs }) {
       const stable = last > 0 && Math.abs(rate - last) <= 0.03 * last;
       last = rate;
       const elapsed = performance.now() - start;
-      if ((stable && elapsed >= 200) || elapsed >= 2000) break;
+      if ((stable && elapsed >= warmupMs[0]) || elapsed >= warmupMs[1]) break;
     }
     iters.push(k);
   }
@@ -82,4 +84,44 @@ export function loadTimes(indexUrl, runs) {
     total.push(t);
   }
   return { load: median(load), importAndLoad: median(total), runs };
+}
+
+/** The q-quantile (0..1) of values, linear between order statistics. */
+export function quantile(values, q) {
+  const s = [...values].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const p = (s.length - 1) * q, i = Math.floor(p), f = p - i;
+  return i + 1 < s.length ? s[i] + f * (s[i + 1] - s[i]) : s[i];
+}
+
+/**
+ * Paired ratios: round r of a against round r of b (both sampled in the same round, so
+ * machine drift hits them alike), then the median and the interquartile range of those
+ * ratios -- not a ratio of two separate medians.
+ */
+export function pairedRatio(a, b) {
+  const n = Math.min(a?.length ?? 0, b?.length ?? 0);
+  if (!n) return null;
+  const r = Array.from({ length: n }, (_, i) => a[i] / b[i]);
+  return { median: median(r), q1: quantile(r, 0.25), q3: quantile(r, 0.75), rounds: n };
+}
+
+/**
+ * The machine a result was measured on: CPU model and the x86 features that matter (V8
+ * lowers 128-bit wasm SIMD to SSE4.1 or AVX (VEX) code; wasm has no wider vectors and, without
+ * relaxed SIMD, no FMA), Node and V8 versions.
+ */
+export function machine() {
+  let model = os.cpus()[0]?.model ?? '?', flags = [], mhz = '';
+  try {
+    const out = execFileSync('lscpu', { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+    model = out.match(/^Model name:\s*(.+)$/m)?.[1]?.trim() ?? model;
+    flags = out.match(/^Flags:\s*(.+)$/m)?.[1]?.split(/\s+/) ?? [];
+    const l2 = out.match(/^L2 cache:\s*(.+)$/m)?.[1]?.trim(), l3 = out.match(/^L3 cache:\s*(.+)$/m)?.[1]?.trim();
+    mhz = [l2 && `L2 ${l2}`, l3 && `L3 ${l3}`].filter(Boolean).join(', ');
+  } catch { /* no lscpu: model from os.cpus(), flags unknown */ }
+  const features = ['sse4_1', 'avx', 'avx2', 'fma', 'avx512f'].map((f) => (flags.includes(f) ? f : `no ${f}`)).join(' ');
+  const text = `Machine: ${model} (${os.cpus().length} cores; ${flags.length ? features : 'flags unknown (no lscpu)'}` +
+    `${mhz ? `; ${mhz}` : ''}), ${os.platform()} ${os.arch()}; Node ${process.version}, V8 ${process.versions.v8}; single thread.`;
+  return { cpu: model, cores: os.cpus().length, flags: flags.length ? features : null, caches: mhz, node: process.version, v8: process.versions.v8, text };
 }

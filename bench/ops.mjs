@@ -15,6 +15,9 @@ export const FLOAT_OPS = [
   { name: 'relu', kind: 'piecewise' },
   { name: 'hard_sigmoid', kind: 'piecewise' }, // slope 0.2, offset 0.5: ONNX HardSigmoid defaults
   { name: 'hard_swish', kind: 'piecewise' },
+  { name: 'hard_tanh', kind: 'piecewise' },
+  { name: 'relu6', kind: 'piecewise' },
+  { name: 'leaky_relu', kind: 'piecewise' }, // alpha 0.01: PyTorch, ONNX
 ];
 
 /** Parameters the references take for the ops above (actq's registry defaults). */
@@ -23,6 +26,9 @@ export const REF_PARAMS = {
   silu: { beta: 1 },
   elu: { alpha: 1 },
   softplus: { beta: 1, threshold: 20 },
+  hard_tanh: { min_val: -1, max_val: 1, slope: 1, offset: 0 },
+  hard_swish: { slope: 1 / 6, offset: 0.5 },
+  leaky_relu: { alpha: 0.01 },
 };
 
 // erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): JS has no Math.erf
@@ -47,6 +53,9 @@ export const JS_LOOPS = {
   hard_swish: (x, y) => {
     for (let i = 0; i < x.length; i++) { const v = x[i]; y[i] = (v * Math.min(Math.max(v + 3, 0), 6)) / 6; }
   },
+  hard_tanh: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.min(Math.max(x[i], -1), 1); },
+  relu6: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.min(Math.max(x[i], 0), 6); },
+  leaky_relu: (x, y) => { for (let i = 0; i < x.length; i++) { const v = x[i]; y[i] = v >= 0 ? v : 0.01 * v; } },
 };
 
 /**

@@ -4,7 +4,7 @@
 import * as flatbuffers from 'flatbuffers';
 
 /** schema.fbs BuiltinOperator codes used by the benchmark. */
-export const OP = { DEQUANTIZE: 6, LOGISTIC: 14, RELU: 19, TANH: 28, ELU: 111, QUANTIZE: 114, HARD_SWISH: 117, GELU: 150 };
+export const OP = { DEQUANTIZE: 6, LOGISTIC: 14, RELU: 19, RELU6: 21, TANH: 28, ELU: 111, QUANTIZE: 114, HARD_SWISH: 117, GELU: 150 };
 /** schema.fbs TensorType codes. */
 export const TYPE = { float32: 0, int32: 2, uint8: 3, int8: 9 };
 

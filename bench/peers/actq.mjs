@@ -56,7 +56,7 @@ export async function systems() {
       { id: 'actq-copying', label: 'actq SIMD, Float32Array (copying)', supports: floatOnly, prepare: (op, x) => copying(simd, op, x) },
       { id: 'actq-scalar', label: 'actq scalar, alloc x->y', supports: floatOnly, prepare: (op, x) => zeroCopy(scalar, op, x, false) },
       {
-        id: 'actq-fast', label: 'actq SIMD fast tier (abs err <= 2^-14), alloc x->y',
+        id: 'actq-fast', label: 'actq SIMD fast tier, alloc x->y',
         supports: (op) => floatOnly(op) && simd.activation(op).fast,
         prepare: (op, x) => fastTier(simd, op, x),
       },

@@ -12,7 +12,7 @@ import vm from 'node:vm';
 import { OP, tfliteUnary } from '../tflite.mjs';
 
 /** actq op name -> TFLite builtin (no hard_sigmoid, silu or softplus builtins exist) */
-const OPS = { sigmoid: OP.LOGISTIC, tanh: OP.TANH, elu: OP.ELU, gelu: OP.GELU, relu: OP.RELU, hard_swish: OP.HARD_SWISH };
+const OPS = { sigmoid: OP.LOGISTIC, tanh: OP.TANH, elu: OP.ELU, gelu: OP.GELU, relu: OP.RELU, relu6: OP.RELU6, hard_swish: OP.HARD_SWISH };
 
 /** Runs fn with console output silenced (the runtime logs INFO lines and a WebGPU error). */
 async function quietly(fn) {

@@ -20,6 +20,7 @@ const NODES = {
   relu: ['Relu'],
   hard_sigmoid: ['HardSigmoid', { attrs: { alpha: { f: 0.2 }, beta: { f: 0.5 } } }],
   hard_swish: ['HardSwish'],
+  leaky_relu: ['LeakyRelu', { attrs: { alpha: { f: 0.01 } } }],
 };
 
 export async function systems() {

@@ -15,6 +15,9 @@ const OPS = {
   elu: (t) => tf.elu(t),
   softplus: (t) => tf.softplus(t),
   relu: (t) => tf.relu(t),
+  relu6: (t) => tf.relu6(t),
+  leaky_relu: (t) => tf.leakyRelu(t, 0.01),
+  hard_tanh: (t) => tf.clipByValue(t, -1, 1),
 };
 
 export async function systems() {

@@ -68,6 +68,12 @@ V_INLINE vf keep_nan(vf x, vf y) { return v_max(v_min(x, v_set(-__builtin_inff()
 #define KERNELS_HOT(name, f, d, unroll) MAP_U(name##_forward, f, unroll) MAP(name##_derivative, d)
 
 #define P(i) ((float)k->p[i])
+
+/* The 'fast' accuracy tier (forward only, table field .fast): the smooth functions built on
+ * v_exp_fast (vmath.h) with abs error <= 2^-14 (each kernel states its measured error); the
+ * piecewise-linear ones in float, abs error <= 2^-20. Unrolled 2 to 4 vectors per iteration
+ * (8 for the shortest bodies; more lost speed in V8, bench/run.mjs) and binary size. */
+#define FAST(name, fn, unroll) MAP_U(name##_fast, fn, unroll)
 #define ZERO v_set(0.0f)
 #define ONE v_set(1.0f)
 
@@ -81,6 +87,14 @@ V_INLINE vf sigmoid_d(vf x, const actq_args* k) {
   return v_div(e, v_mul(d, d));
 }
 KERNELS_HOT(sigmoid, sigmoid_f, sigmoid_d, 8)
+/* fast: abs err 2.5e-5 (a quarter of exp's 1.0e-4) */
+V_INLINE vf sigmoid_fast_f(vf x, const actq_args* k) {
+  (void)k;
+  vf den;
+  const vf num = v_sigmoid_num(x, &den, 2);
+  return v_div(num, den);
+}
+FAST(sigmoid, sigmoid_fast_f, 4)
 
 V_INLINE vf tanh_f(vf x, const actq_args* k) { (void)k; return v_tanh_expm1_rr1(x); }
 /* tanh' = 1 - tanh^2 = 4e / (1 + e)^2, e = exp(-2|x|) */
@@ -90,6 +104,14 @@ V_INLINE vf tanh_d(vf x, const actq_args* k) {
   return v_div(v_mul(e, v_set(4.0f)), v_mul(d, d));
 }
 KERNELS_HOT(tanh, tanh_f, tanh_d, 8)
+/* fast: (1 - e) / (1 + e), e = exp(-2|x|), sign restored (odd, keeps -0): abs err <= 2e/(1+e)^2
+ * times exp's 1.0e-4 = 5e-5 */
+V_INLINE vf tanh_fast_f(vf x, const actq_args* k) {
+  (void)k;
+  const vf e = v_exp_fast(v_or_sign(v_add(x, x)), 0);
+  return v_or(v_div(v_sub(ONE, e), v_add(ONE, e)), v_sign_of(x));
+}
+FAST(tanh, tanh_fast_f, 4)
 
 /* log_sigmoid = min(x, 0) - log1p(exp(-|x|)): finite for every finite x */
 V_INLINE vf log_sigmoid_f(vf x, const actq_args* k) {
@@ -98,6 +120,12 @@ V_INLINE vf log_sigmoid_f(vf x, const actq_args* k) {
 }
 V_INLINE vf log_sigmoid_d(vf x, const actq_args* k) { (void)k; return v_sigmoid_compl_from(x, v_exp_neg_abs(x)); }
 KERNELS(log_sigmoid, log_sigmoid_f, log_sigmoid_d)
+/* fast: log1p(e) = e P(e) (abs err 9.9e-6) of e = exp(-|x|) (rel 2.9e-6): <= 1.2e-5 */
+V_INLINE vf log_sigmoid_fast_f(vf x, const actq_args* k) {
+  (void)k;
+  return v_sub(v_min(x, ZERO), v_log1p_fast(v_exp_fast(v_or_sign(x), 1)));
+}
+FAST(log_sigmoid, log_sigmoid_fast_f, 2)
 
 /* softplus = (max(w, 0) + log1p(exp(-|w|))) / beta, w = beta x; x itself when w > threshold */
 V_INLINE vf softplus_f(vf x, const actq_args* k) {
@@ -110,6 +138,13 @@ V_INLINE vf softplus_d(vf x, const actq_args* k) {
   return v_sel(v_gt(w, v_set(P(1))), ONE, v_sigmoid_from(w, v_exp_neg_abs(w)));
 }
 KERNELS_HOT(softplus, softplus_f, softplus_d, 4)
+/* fast: as log_sigmoid's, the error divided by beta (1.2e-5 / beta) */
+V_INLINE vf softplus_fast_f(vf x, const actq_args* k) {
+  const vf w = v_mul(x, v_set(P(0)));
+  const vf sp = v_add(v_max(w, ZERO), v_log1p_fast(v_exp_fast(v_or_sign(w), 1)));
+  return v_sel(v_gt(w, v_set(P(1))), x, v_div(sp, v_set(P(0))));
+}
+FAST(softplus, softplus_fast_f, 4)
 
 /* silu = x sigmoid(w), w = beta x. Where sigmoid(w) is exactly 0 (w <= -88), x is clamped
  * to the finite bound -88 / beta (at most FLT_MAX: |beta| < 2.6e-37 would overflow it) so
@@ -117,14 +152,17 @@ KERNELS_HOT(softplus, softplus_f, softplus_d, 4)
  * where s is 0 or 1. beta = 0 gives w = 0 outright. Both avoid inf * 0 = NaN (silu(inf) was
  * -inf for beta = 0 and beta = -2^-149, silu'(+-inf) -inf for beta = 0: fuzz/activation). */
 V_INLINE vf silu_w(vf x, float beta) { return v_andnot_mask(v_eq(v_set(beta), ZERO), v_mul(x, v_set(beta))); }
-V_INLINE vf silu_f(vf x, const actq_args* k) {
+V_INLINE vf silu_g(vf x, const actq_args* k, int mode) {
   const float beta = P(0), b = 88.0f / __builtin_fabsf(beta);
   const float bound = beta == 0.0f ? __builtin_inff() : b < 0x1.fffffep127f ? b : 0x1.fffffep127f;
   const vf xc = v_min(v_max(x, v_set(beta > 0.0f ? -bound : -__builtin_inff())), v_set(beta < 0.0f ? bound : __builtin_inff()));
   vf den;
-  const vf num = v_sigmoid_num(silu_w(x, beta), &den, 1);
+  const vf num = v_sigmoid_num(silu_w(x, beta), &den, mode);
   return v_div(v_mul(xc, num), den); /* x num / (1 + e): exact x num for w >= 0 */
 }
+V_INLINE vf silu_f(vf x, const actq_args* k) { return silu_g(x, k, 1); }
+/* fast: |x| sigmoid(w) (1 - sigmoid(w)) times exp's 1.0e-4: <= 2e-5 for beta = 1 */
+V_INLINE vf silu_fast_f(vf x, const actq_args* k) { return silu_g(x, k, 2); }
 V_INLINE vf silu_d(vf x, const actq_args* k) {
   const vf w = v_min(v_max(silu_w(x, P(0)), v_set(-100.0f)), v_set(100.0f));
   const vf e = v_exp_neg_abs(w);
@@ -132,6 +170,7 @@ V_INLINE vf silu_d(vf x, const actq_args* k) {
   return v_mul(s, v_add(ONE, v_mul(w, sc)));
 }
 KERNELS_HOT(silu, silu_f, silu_d, 4)
+FAST(silu, silu_fast_f, 4)
 
 /* mish = x tanh(softplus(x)) = x n / (n + 2), n = e (e + 2), e = exp(x); for x > 20 the
  * factor is 1 in float, below -100 it is 0 */
@@ -150,6 +189,14 @@ V_INLINE vf mish_d(vf x, const actq_args* k) {
   return v_add(v_div(n, d), v_div(g, v_mul(d, d)));
 }
 KERNELS(mish, mish_f, mish_d)
+/* fast: the same with v_exp_fast (degree 2; the factor's error is below 0.12 times exp's, x
+ * times it <= 2e-5); x clamped at -90, where e is 0, so that x * 0 is -0 at -inf */
+V_INLINE vf mish_fast_f(vf x, const actq_args* k) {
+  (void)k;
+  const vf e = v_exp_fast(v_min(x, v_set(20.0f)), 0), n = MISH_N(e);
+  return v_mul(v_max(x, v_set(-90.0f)), v_div(n, v_add(n, v_set(2.0f))));
+}
+FAST(mish, mish_fast_f, 2)
 
 /* ---- gelu ---------------------------------------------------------------------------- */
 
@@ -191,6 +238,17 @@ V_INLINE vf gelu_tanh_d(vf x, const actq_args* k) {
   return v_mul(s, v_add(ONE, v_mul(v_mul(xc, dw), sc)));
 }
 KERNELS(gelu_tanh, gelu_tanh_f, gelu_tanh_d)
+/* fast: x sigmoid(w) with w in float and v_exp_fast: |x| s (1 - s) times exp's 1.0e-4 and
+ * w's rounding: <= 1e-5. x is clamped at -10 (gelu_tanh(-10) = -1e-36: below, the result is
+ * -0 or that), so that x * 0 is -0 at -inf. */
+V_INLINE vf gelu_tanh_fast_f(vf x, const actq_args* k) {
+  (void)k;
+  const vf xc = v_max(x, v_set(-10.0f));
+  vf den;
+  const vf num = v_sigmoid_num(gelu_tanh_w(xc), &den, 2);
+  return v_div(v_mul(xc, num), den);
+}
+FAST(gelu_tanh, gelu_tanh_fast_f, 2)
 
 /* ---- exponential linear units ------------------------------------------------------- */
 
@@ -213,6 +271,27 @@ V_INLINE vf elu_d(vf x, const actq_args* k) {
 }
 MAP(elu_derivative, elu_d)
 
+/* fast: elu, selu, celu as x > 0 ? a x : b (exp(c min(x, 0)) - 1), (a, b, c) in p[1..3]:
+ * degree-3 v_exp_fast, abs err 2.9e-6 b (elu, celu: 2.6e-6 measured; selu 4.5e-6). Where
+ * a = 1 and b c <= 1 (elu with alpha <= 1, celu) the second term is >= x for x <= 0 (convex,
+ * above its tangent b c x), so y = max(x, b (exp(c min(x, 0)) - 1)): no select, and max keeps
+ * a NaN x as it is (no NaN guard). */
+V_INLINE vf expm1_em(vf x, const actq_args* k) {
+  return v_mul(v_sub(v_exp_fast(v_mul(v_min(x, ZERO), v_set(P(3))), 1), ONE), v_set(P(2)));
+}
+V_INLINE vf expm1_max_fast_f(vf x, const actq_args* k) { return v_max(x, expm1_em(x, k)); }
+V_INLINE vf expm1_sel_fast_f(vf x, const actq_args* k) {
+  return v_sel(v_gt(x, ZERO), v_mul(x, v_set(P(1))), expm1_em(x, k));
+}
+MAP_LOOP(expm1_max_fast, expm1_max_fast_f, 8, 1) /* no NaN guard (see above) */
+MAP_U(expm1_sel_fast, expm1_sel_fast_f, 2)
+static void expm1_unit_run(size_t n, const float* x, float* y, const actq_args* a, double sa, double sb, double sc) {
+  actq_args b = *a;
+  b.p[1] = sa, b.p[2] = sb, b.p[3] = sc;
+  (sa == 1 && sb * sc <= 1 + 1e-9 ? expm1_max_fast : expm1_sel_fast)(n, x, y, &b);
+}
+static void elu_fast(size_t n, const float* x, float* y, const actq_args* a) { expm1_unit_run(n, x, y, a, 1, a->p[0], 1); }
+
 /* SELU constants as ONNX stores them (float32 roundings of the paper's values) */
 #define SELU_ALPHA 1.6732632423543772f
 #define SELU_SCALE 1.0507009873554805f
@@ -226,6 +305,9 @@ V_INLINE vf selu_d(vf x, const actq_args* k) {
   return v_sel(v_gt(x, ZERO), v_set(SELU_SCALE), v_mul(v_set(SELU_SA), v_exp(v_min(x, ZERO))));
 }
 KERNELS(selu, selu_f, selu_d)
+static void selu_fast(size_t n, const float* x, float* y, const actq_args* a) {
+  expm1_unit_run(n, x, y, a, SELU_SCALE, SELU_SA, 1);
+}
 
 V_INLINE vf celu_f(vf x, const actq_args* k) {
   const vf z = v_div(v_min(x, ZERO), v_set(P(0)));
@@ -235,6 +317,9 @@ V_INLINE vf celu_d(vf x, const actq_args* k) {
   return v_sel(v_gt(x, ZERO), ONE, v_exp(v_div(v_min(x, ZERO), v_set(P(0)))));
 }
 KERNELS(celu, celu_f, celu_d)
+static void celu_fast(size_t n, const float* x, float* y, const actq_args* a) {
+  expm1_unit_run(n, x, y, a, 1, a->p[0], 1 / a->p[0]);
+}
 
 /* ---- piecewise-linear ----------------------------------------------------------------
  * slope x + offset rounds once in f64 (0.5 ULP): the float forms slope (x - knee) and
@@ -259,20 +344,38 @@ static void hard_sigmoid_run(size_t n, const float* x, float* y, const actq_args
 static void hard_sigmoid_forward(size_t n, const float* x, float* y, const actq_args* a) {
   hard_sigmoid_run(n, x, y, a, clip_line_forward);
 }
+/* fast: clip(x slope + offset, lo, hi) in float, two roundings and the float slope: abs err
+ * <= 2^-24 (|x slope| + |y|) + 2^-25 |x slope| <= 2^-20 wherever |x slope| <= 10 (every hard
+ * sigmoid with |offset| <= 9; the defaults: 2^-23); hard_tanh's defaults (1, -0) give x exactly. */
+V_INLINE vf clip_line_fast_f(vf x, const actq_args* k) {
+  return v_min(v_max(v_add(v_mul(x, v_set(P(0))), v_set(P(1))), v_set(P(2))), v_set(P(3)));
+}
+MAP_U(clip_line_fast, clip_line_fast_f, 8)
+static void hard_sigmoid_fast(size_t n, const float* x, float* y, const actq_args* a) {
+  hard_sigmoid_run(n, x, y, a, clip_line_fast);
+}
 static void hard_sigmoid_derivative(size_t n, const float* x, float* y, const actq_args* a) {
   hard_sigmoid_run(n, x, y, a, clip_line_derivative);
 }
 /* hard_tanh = clip(slope x + offset, min_val, max_val). With the defaults (1, 0) it is x, bit
  * for bit: offset 0 is added as -0, and 1 x + (-0) = x for every x, -0 included. */
+/* slope 1 and offset 0 (the defaults) make it clip(x, min_val, max_val): min and max alone, the
+ * same bits (and NaN kept by pmin/pmax, no guard) */
+V_INLINE vf clip_f(vf x, const actq_args* k) { return v_min(v_max(x, v_set(P(2))), v_set(P(3))); }
+MAP_EXACT(clip_forward, clip_f, 4)
 static void hard_tanh_run(size_t n, const float* x, float* y, const actq_args* a, actq_kernel kernel) {
   const actq_args b = { .p = { a->p[2], a->p[3] == 0 ? -0.0 : a->p[3], a->p[0], a->p[1] } };
-  kernel(n, x, y, &b);
+  const int identity = a->p[2] == 1 && a->p[3] == 0 && kernel != clip_line_derivative;
+  (identity ? clip_forward : kernel)(n, x, y, &b);
 }
 static void hard_tanh_forward(size_t n, const float* x, float* y, const actq_args* a) {
   hard_tanh_run(n, x, y, a, clip_line_forward);
 }
 static void hard_tanh_derivative(size_t n, const float* x, float* y, const actq_args* a) {
   hard_tanh_run(n, x, y, a, clip_line_derivative);
+}
+static void hard_tanh_fast(size_t n, const float* x, float* y, const actq_args* a) {
+  hard_tanh_run(n, x, y, a, clip_line_fast);
 }
 
 /* hard_swish = x clip(slope x + offset, 0, 1) = slope x clip(x + c, 0, w), w = 1 / slope,
@@ -293,6 +396,20 @@ V_INLINE vf hard_swish_d(vf x, const actq_args* k) {
   return v_sel(v_lt(x, v_set((float)-c)), ZERO, v_sel(v_gt(x, v_set((float)(w - c))), ONE, mid));
 }
 KERNELS_HOT(hard_swish, hard_swish_f, hard_swish_d, 4)
+/* fast: x clip(x slope + offset, 0, 1) in float, x clamped below the lower knee as above: abs
+ * err <= |x| 2^-23 (|x slope| + 1) + 2^-24 |y|, <= 2^-21 for the defaults (|x| <= 3 inside) */
+V_INLINE vf hard_swish_fast_f(vf x, const actq_args* k) {
+  const vf xc = v_max(x, v_set(P(2)));
+  const vf g = v_min(v_max(v_add(v_mul(xc, v_set(P(0))), v_set(P(1))), ZERO), ONE);
+  return v_mul(xc, g);
+}
+MAP_U(hard_swish_fast_lanes, hard_swish_fast_f, 2)
+static void hard_swish_fast(size_t n, const float* x, float* y, const actq_args* a) {
+  actq_args b = *a;
+  const double c = a->p[1] / a->p[0];
+  b.p[2] = -c - 1.0 < -1.0 ? -c - 1.0 : -1.0; /* the clamp of hard_swish_f */
+  hard_swish_fast_lanes(n, x, y, &b);
+}
 
 V_INLINE vf relu_f(vf x, const actq_args* k) { (void)k; return v_max(x, ZERO); }
 V_INLINE vf relu_d(vf x, const actq_args* k) { (void)k; return v_sel(v_gt(x, ZERO), ONE, ZERO); }
@@ -314,7 +431,14 @@ V_INLINE vf leaky_relu_f(vf x, const actq_args* k) {
 V_INLINE vf leaky_relu_d(vf x, const actq_args* k) { return v_sel(v_gt(x, ZERO), ONE, v_set(P(0))); }
 /* guarded: clang rewrites x < 0 ? x alpha : x as x (x < 0 ? alpha : 1), which quiets a
  * signaling NaN */
-MAP_U(leaky_relu_forward, leaky_relu_f, 4) MAP(leaky_relu_derivative, leaky_relu_d)
+MAP_U(leaky_relu_forward_any, leaky_relu_f, 4) MAP(leaky_relu_derivative, leaky_relu_d)
+/* 0 < alpha <= 1: max(x, alpha x), the same bits in two instructions, and max keeps a NaN x
+ * as it is (no guard) */
+V_INLINE vf leaky_relu_max_f(vf x, const actq_args* k) { return v_max(x, v_mul(x, v_set(P(0)))); }
+MAP_EXACT(leaky_relu_forward_max, leaky_relu_max_f, 4)
+static void leaky_relu_forward(size_t n, const float* x, float* y, const actq_args* a) {
+  ((float)a->p[0] > 0 && (float)a->p[0] <= 1 ? leaky_relu_forward_max : leaky_relu_forward_any)(n, x, y, a);
+}
 
 /* prelu: alpha per channel; element i (counted from args.start) is in channel
  * (i / inner) % C. Runs of one channel go through the leaky_relu kernels. */
@@ -521,7 +645,7 @@ static int check_pwl(const actq_args* a) {
 }
 
 const actq_activation actq_activations[] = {
-  { "sigmoid", "1 / (1 + exp(-x))", KERNEL(sigmoid) },
+  { "sigmoid", "1 / (1 + exp(-x))", KERNEL(sigmoid), .fast = sigmoid_fast },
   { "hard_sigmoid", "clip(slope * x + offset, 0, 1)",
     PARAMS(NUMBER("slope", 0.2, 0.001, 10, "slope between the knees"),
            NUMBER("offset", 0.5, -10, 10, "value at x = 0")),
@@ -530,16 +654,16 @@ const actq_activation actq_activations[] = {
             PRESET("paddle", "paddle.nn.functional.hardsigmoid(slope=0.1666667, offset=0.5)", 0.1666667, 0.5),
             PRESET("taylor", "hard-logistic: first-order Taylor expansion of sigmoid at 0", 0.25, 0.5),
             PRESET("bnn", "BinaryConnect / BNN clip((x + 1) / 2, 0, 1); Keras 3 sparse_sigmoid", 0.5, 0.5)),
-    KERNEL(hard_sigmoid) },
-  { "tanh", "tanh(x) = 2 sigmoid(2x) - 1", KERNEL(tanh) },
+    KERNEL(hard_sigmoid), .fast = hard_sigmoid_fast },
+  { "tanh", "tanh(x) = 2 sigmoid(2x) - 1", KERNEL(tanh), .fast = tanh_fast },
   { "hard_tanh", "clip(slope * x + offset, min_val, max_val)",
     PARAMS(NUMBER("min_val", -1, -100, 100, "lower clip (< max_val)"),
            NUMBER("max_val", 1, -100, 100, "upper clip (> min_val)"),
            NUMBER("slope", 1, 0.001, 100, "slope between the knees"),
            NUMBER("offset", 0, -100, 100, "value at x = 0 before clipping")),
     PRESETS(PRESET("pytorch", "torch.nn.Hardtanh defaults; Keras hard_tanh", -1, 1, 1, 0)),
-    KERNEL(hard_tanh), .check = check_ordered },
-  { "log_sigmoid", "-softplus(-x) = min(x, 0) - log1p(exp(-|x|))", KERNEL(log_sigmoid) },
+    KERNEL(hard_tanh), .fast = hard_tanh_fast, .check = check_ordered },
+  { "log_sigmoid", "-softplus(-x) = min(x, 0) - log1p(exp(-|x|))", KERNEL(log_sigmoid), .fast = log_sigmoid_fast },
   { "relu", "max(x, 0)", KERNEL(relu) },
   { "relu6", "min(max(x, 0), 6)", KERNEL(relu6) },
   { "leaky_relu", "x >= 0 ? x : alpha * x",
@@ -559,24 +683,24 @@ const actq_activation actq_activations[] = {
            INTEGER("seed", 0, 0, 4294967295.0, "noise seed for training mode")),
     KERNEL(rrelu), .check = check_ordered_or_equal },
   { "elu", "x > 0 ? x : alpha (exp(x) - 1)",
-    PARAMS(NUMBER("alpha", 1, 0, 10, "saturation value for x -> -inf is -alpha")), KERNEL(elu) },
-  { "selu", "scale (x > 0 ? x : alpha (exp(x) - 1)), alpha = 1.6732632, scale = 1.0507010", KERNEL(selu) },
+    PARAMS(NUMBER("alpha", 1, 0, 10, "saturation value for x -> -inf is -alpha")), KERNEL(elu), .fast = elu_fast },
+  { "selu", "scale (x > 0 ? x : alpha (exp(x) - 1)), alpha = 1.6732632, scale = 1.0507010", KERNEL(selu), .fast = selu_fast },
   { "celu", "max(0, x) + min(0, alpha (exp(x / alpha) - 1))",
-    PARAMS(NUMBER("alpha", 1, 0.001, 10, "scale of the negative part")), KERNEL(celu) },
+    PARAMS(NUMBER("alpha", 1, 0.001, 10, "scale of the negative part")), KERNEL(celu), .fast = celu_fast },
   { "gelu", "x Phi(x) = x (1 + erf(x / sqrt 2)) / 2", KERNEL(gelu), .fast = gelu_fast_forward },
-  { "gelu_tanh", "x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2", KERNEL(gelu_tanh) },
+  { "gelu_tanh", "x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2", KERNEL(gelu_tanh), .fast = gelu_tanh_fast },
   { "silu", "x sigmoid(beta x) (swish)",
-    PARAMS(NUMBER("beta", 1, -10, 10, "sharpness (1: SiLU; learnable in Swish)")), KERNEL(silu) },
+    PARAMS(NUMBER("beta", 1, -10, 10, "sharpness (1: SiLU; learnable in Swish)")), KERNEL(silu), .fast = silu_fast },
   { "hard_swish", "x clip(slope * x + offset, 0, 1)",
     PARAMS(NUMBER("slope", 1.0 / 6.0, 0.001, 10, "gate slope (1/6: x relu6(x + 3) / 6)"),
            NUMBER("offset", 0.5, -10, 10, "gate at x = 0")),
-    KERNEL(hard_swish) },
-  { "mish", "x tanh(softplus(x))", KERNEL(mish) },
+    KERNEL(hard_swish), .fast = hard_swish_fast },
+  { "mish", "x tanh(softplus(x))", KERNEL(mish), .fast = mish_fast },
   { "softplus", "log(1 + exp(beta x)) / beta; x when beta x > threshold",
     PARAMS(NUMBER("beta", 1, 0.01, 100, "sharpness"),
            NUMBER("threshold", 20, 0, 100, "beta x above this returns x")),
     PRESETS(PRESET("pytorch", "torch.nn.Softplus defaults", 1, 20)),
-    KERNEL(softplus) },
+    KERNEL(softplus), .fast = softplus_fast },
   { "softsign", "x / (1 + |x|)", KERNEL(softsign) },
   { "sqnl", "x > 2 ? 1 : x >= 0 ? x - x^2/4 : x >= -2 ? x + x^2/4 : -1", KERNEL(sqnl) },
   { "apl", "max(0, x) + sum_s a[s] max(0, b[s] - x)",

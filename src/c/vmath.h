@@ -153,15 +153,34 @@ V_INLINE vf v_exp_expm1_q(vf s, vf r) {
   return v_add(s, v_mul(s, v_add(r, v_mul(v_mul(r, r), V_HORNER(r, EXPM1_Q, 5)))));
 }
 
+/* The fast tier's exp, shared by its smooth kernels: z clamped to [-88, ...] (flushes to 0
+ * below -87.7, as v_exp_rr1), rr1 reduction, exp(r) = 1 + r P(r) minimax on |r| <= ln2/2
+ * (tools/fit_remez.py EXP_FAST): P degree 2, rel err 1.0e-4 (sigmoid-type results, whose abs
+ * error is at most a quarter to half of that: <= 5e-5 < 2^-14), or degree 3, rel err 2.9e-6
+ * (where exp(z) - 1 or a log follows, and alpha or 1/beta scales it). */
+static const float EXP_F3[3] = { 0x1.000cd6p+0f, 0x1.021d62p-1f, 0x1.524996p-3f };
+static const float EXP_F4[4] = { 0x1.fffba8p-1f, 0x1.0003f6p-1f, 0x1.57ce24p-3f, 0x1.540daap-5f };
+V_INLINE vf v_exp_fast(vf z, int deg4) {
+  vf s;
+  const vf r = v_exp_rr1(v_max(z, v_set(EXP_FLUSH_MIN)), &s);
+  return v_add(s, v_mul(v_mul(s, r), deg4 ? V_HORNER(r, EXP_F4, 4) : V_HORNER(r, EXP_F3, 3)));
+}
+/* log1p(e) = e P(e) on [0, 1], P degree 4: abs err 9.9e-6 (tools/fit_remez.py LOG1P_FAST) */
+static const float LOG1P_F5[5] = { 0x1.ffbdbap-1f, -0x1.f7b4c6p-2f, 0x1.2866cap-2f, -0x1.169da8p-3f, 0x1.0762acp-5f };
+V_INLINE vf v_log1p_fast(vf e) { return v_mul(e, V_HORNER(e, LOG1P_F5, 5)); }
+
 /* sigmoid(x) = (x < 0 ? e : 1) / (1 + e), e = exp(-|x|). The numerator is
  * max(e, x >= 0 ? 1 : 0); *den = 1 + e. e: rr1 and degree 5 (sigmoid: 3.2 ULP, as XNNPACK's
  * rr2-p5), or for x sigmoid(x), whose relative error extends to the tiny values of larger
  * |x|, rr2 and degree 6 (silu: 2.9 ULP). */
-V_INLINE vf v_sigmoid_num(vf x, vf* den, int for_silu) {
-  vf s;
+V_INLINE vf v_sigmoid_num(vf x, vf* den, int for_silu) { /* for_silu 2: the fast tier's exp */
+  vf s, e;
   const vf z = v_max(v_or_sign(x), v_set(EXP_FLUSH_MIN));
-  const vf r = for_silu ? v_exp_rr2(z, &s) : v_exp_rr1(z, &s);
-  const vf e = for_silu ? v_exp_expm1_q(s, r) : v_exp_p5(s, r);
+  if (for_silu == 2) e = v_exp_fast(v_or_sign(x), 0); /* clamps itself */
+  else {
+    const vf r = for_silu ? v_exp_rr2(z, &s) : v_exp_rr1(z, &s);
+    e = for_silu ? v_exp_expm1_q(s, r) : v_exp_p5(s, r);
+  }
   *den = v_add(v_set(1.0f), e);
   return v_max(e, v_andnot_mask(i_shr_s(v_bits(x), 31), v_set(1.0f)));
 }
@@ -217,6 +236,7 @@ V_INLINE vf v_gelu_rat34(vf x) {
 
 
 /* ---- the 'fast' accuracy tier: absolute error <= 2^-14 = 6.1e-5 ------------------------ */
+
 
 /* gelu = max(x, 0) - a Phi(-a), a = min(|x|, 4.5), with Phi(-a) = 1/2 - a R(a^2) and R a
  * rational 3/3 fitted for the absolute error of a Phi(-a) on [0, 4.5]: 1.3e-5, beyond 4.5

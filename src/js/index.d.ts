@@ -27,7 +27,7 @@ export interface ActivationInfo {
   id: number;
   name: ActivationName;
   formula: string;
-  /** has a kernel of the 'fast' accuracy tier (abs error <= 2^-14) */
+  /** has a kernel of the 'fast' accuracy tier (abs error <= 2^-14; 2^-20 for hard_sigmoid, hard_swish, hard_tanh) */
   fast: boolean;
   params: readonly ParamInfo[];
   presets: Readonly<Record<string, Readonly<Record<string, number | string>>>>;
@@ -130,7 +130,7 @@ export interface Actq {
   readonly activations: readonly ActivationInfo[];
   activation(name: Name): ActivationInfo;
 
-  /** options.tier: 'precise' (default) or 'fast' (abs error <= 2^-14 where the activation has a fast kernel) */
+  /** options.tier: 'precise' (default) or 'fast' (abs error <= 2^-14, piecewise-linear ones <= 2^-20, where the activation has a fast kernel) */
   forward<N extends Name>(name: N, x: FloatInput, params?: Params<N>): Float32Array;
   forward<N extends Name>(name: N, x: FloatInput, params: Params<N>, out: null | undefined, options: ForwardOptions): Float32Array;
   forward<N extends Name, O extends FloatInput>(name: N, x: FloatInput, params: Params<N>, out: O, options?: ForwardOptions): O;

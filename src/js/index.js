@@ -211,7 +211,7 @@ class Actq {
 
   /**
    * f(x) elementwise. params: undefined | preset name | { name: value, preset? }.
-   * options.tier: 'precise' (default; the stated ULP bounds) or 'fast' (abs error <= 2^-14,
+   * options.tier: 'precise' (default; the stated ULP bounds) or 'fast' (abs error <= 2^-14; 2^-20 for hard_sigmoid, hard_swish, hard_tanh;
    * for activations with `fast: true` in the registry; the others run their precise kernel).
    */
   forward(name, x, params, out, options) { return this._activation('forward', name, x, params, out, options); }
