@@ -78,6 +78,8 @@ export interface Mlp {
   /** all parameters [W0 b0 W1 b1 ...], W row-major outputs x inputs */
   parameters(): Float32Array;
   setParameters(values: Float32Array): void;
+  /** layer l's symmetric per-output-channel weight scales at bits (the QAT forward's and PTQ's) */
+  weightScales(l: number, bits: number): Float32Array;
   layer(l: number): { weights: Float32Array; bias: Float32Array };
   /** the same weights with another hidden activation (no retraining) */
   withActivation(name: ActivationName | string, params?: string | Record<string, number | boolean | number[]> | null): Mlp;

@@ -58,7 +58,6 @@ export function calibrate(aq, net, x, bits, { samples = 2000 } = {}) {
 /** The integer network (typed-array form) of a float network with quantization `quant`. */
 export function toInteger(aq, net, quant, x, { samples = 2000 } = {}) {
   const { bits } = quant;
-  const qmax = 2 ** (bits - 1) - 1;
   // logits' qparams: symmetric int16 over the QAT forward's logits on the calibration rows
   const n = Math.min(samples, x.length / net.inputs);
   const logits = net.logits(x.subarray(0, n * net.inputs), { quant });
@@ -66,12 +65,7 @@ export function toInteger(aq, net, quant, x, { samples = 2000 } = {}) {
   let inScale = quant.input.scales[0];
   const layers = net.layers.map((L, l) => {
     const { weights, bias } = net.layer(l);
-    const scales = new Float32Array(L.outputs);
-    for (let c = 0; c < L.outputs; c++) { // as lab_channel_scales computes them
-      let m = 0;
-      for (let k = 0; k < L.inputs; k++) m = Math.max(m, Math.abs(weights[c * L.inputs + k]));
-      scales[c] = m > 0 ? Math.fround(m / qmax) : 1;
-    }
+    const scales = net.weightScales(l, bits); // the QAT forward's kernel: the same scales
     const codes = aq.quantize(weights, {
       scale: Array.from(scales), zeroPoint: 0, axis: 0, shape: [L.outputs, L.inputs], bits, signed: true, narrowRange: true,
     });

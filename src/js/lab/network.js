@@ -139,6 +139,19 @@ export class Mlp {
     const base = this.#params / F32;
     return { weights: this.#heap().slice(base + L.w, base + L.b), bias: this.#heap().slice(base + L.b, base + L.b + L.outputs) };
   }
+  /** Layer l's symmetric per-output-channel weight scales at `bits` (max |w| / (2^(bits-1) - 1)),
+   *  by the kernel the QAT forward uses. */
+  weightScales(l, bits) {
+    this.#check();
+    const L = this.layers[l], aq = this.#lab.aq;
+    const ptr = aq._malloc(L.outputs * F32);
+    try {
+      aq.wasm.lab_channel_scales(L.outputs, L.inputs, this.#params + L.w * F32, 2 ** (bits - 1) - 1, ptr);
+      return aq.heapF32.slice(ptr / F32, ptr / F32 + L.outputs);
+    } finally {
+      aq._free(ptr);
+    }
+  }
   setParameters(values) {
     this.#check();
     if (!(values instanceof Float32Array) || values.length !== this.parameterCount) {
