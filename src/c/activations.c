@@ -91,7 +91,7 @@ KERNELS_HOT(sigmoid, sigmoid_f, sigmoid_d, 8)
 V_INLINE vf sigmoid_fast_f(vf x, const actq_args* k) {
   (void)k;
   vf den;
-  const vf num = v_sigmoid_num(x, &den, 2);
+  const vf num = v_sigmoid_num(x, &den, 1);
   return v_div(num, den);
 }
 FAST(sigmoid, sigmoid_fast_f, 4)
@@ -152,17 +152,17 @@ FAST(softplus, softplus_fast_f, 4)
  * where s is 0 or 1. beta = 0 gives w = 0 outright. Both avoid inf * 0 = NaN (silu(inf) was
  * -inf for beta = 0 and beta = -2^-149, silu'(+-inf) -inf for beta = 0: fuzz/activation). */
 V_INLINE vf silu_w(vf x, float beta) { return v_andnot_mask(v_eq(v_set(beta), ZERO), v_mul(x, v_set(beta))); }
-V_INLINE vf silu_g(vf x, const actq_args* k, int mode) {
+V_INLINE vf silu_g(vf x, const actq_args* k, int fast) {
   const float beta = P(0), b = 88.0f / __builtin_fabsf(beta);
   const float bound = beta == 0.0f ? __builtin_inff() : b < 0x1.fffffep127f ? b : 0x1.fffffep127f;
   const vf xc = v_min(v_max(x, v_set(beta > 0.0f ? -bound : -__builtin_inff())), v_set(beta < 0.0f ? bound : __builtin_inff()));
   vf den;
-  const vf num = v_sigmoid_num(silu_w(x, beta), &den, mode);
+  const vf num = v_sigmoid_num(silu_w(x, beta), &den, fast);
   return v_div(v_mul(xc, num), den); /* x num / (1 + e): exact x num for w >= 0 */
 }
-V_INLINE vf silu_f(vf x, const actq_args* k) { return silu_g(x, k, 1); }
+V_INLINE vf silu_f(vf x, const actq_args* k) { return silu_g(x, k, 0); }
 /* fast: |x| sigmoid(w) (1 - sigmoid(w)) times exp's 1.0e-4: <= 2e-5 for beta = 1 */
-V_INLINE vf silu_fast_f(vf x, const actq_args* k) { return silu_g(x, k, 2); }
+V_INLINE vf silu_fast_f(vf x, const actq_args* k) { return silu_g(x, k, 1); }
 V_INLINE vf silu_d(vf x, const actq_args* k) {
   const vf w = v_min(v_max(silu_w(x, P(0)), v_set(-100.0f)), v_set(100.0f));
   const vf e = v_exp_neg_abs(w);
@@ -245,7 +245,7 @@ V_INLINE vf gelu_tanh_fast_f(vf x, const actq_args* k) {
   (void)k;
   const vf xc = v_max(x, v_set(-10.0f));
   vf den;
-  const vf num = v_sigmoid_num(gelu_tanh_w(xc), &den, 2);
+  const vf num = v_sigmoid_num(gelu_tanh_w(xc), &den, 1);
   return v_div(v_mul(xc, num), den);
 }
 FAST(gelu_tanh, gelu_tanh_fast_f, 2)
