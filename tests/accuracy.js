@@ -78,7 +78,7 @@ export const BOUNDS = {
   silu: { forward: [4, 1.5e-6], derivative: [250, 3e-7] },
   hard_swish: { forward: [1.5, 1.5e-7], derivative: [0.5, 5e-8] },
   mish: { forward: [8, 8e-7], derivative: [480, 2e-7] },
-  softplus: { forward: [4, 6e-7], derivative: [3, 1e-7] },
+  softplus: { forward: [0.51, 5e-7], derivative: [3, 1e-7] },
   softsign: { forward: [1.5, 3e-8], derivative: [4, 2.5e-7] },
   sqnl: { forward: [2, 3e-8], derivative: [0.5, 3e-8] },
   apl: { forward: [4, 1e-6], derivative: [0.5, 1e-7] },

@@ -104,6 +104,13 @@ V_INLINE vd d_abs(vd a) { return (vd){ wasm_f64x2_abs(a.lo), wasm_f64x2_abs(a.hi
 V_INLINE vd d_mul(vd a, vd b) { return (vd){ wasm_f64x2_mul(a.lo, b.lo), wasm_f64x2_mul(a.hi, b.hi) }; }
 V_INLINE vd d_min(vd a, vd b) { return (vd){ V_PMIN64(a.lo, b.lo), V_PMIN64(a.hi, b.hi) }; }
 V_INLINE vd d_max(vd a, vd b) { return (vd){ V_PMAX64(a.lo, b.lo), V_PMAX64(a.hi, b.hi) }; }
+typedef vd vdm; /* f64 lane masks */
+V_INLINE vdm d_lt(vd a, vd b) { return (vdm){ wasm_f64x2_lt(a.lo, b.lo), wasm_f64x2_lt(a.hi, b.hi) }; }
+V_INLINE vd d_sel(vdm m, vd a, vd b) {
+  return (vd){ wasm_v128_bitselect(a.lo, b.lo, V_SEL_MASK(m.lo)), wasm_v128_bitselect(a.hi, b.hi, V_SEL_MASK(m.hi)) };
+}
+/* the double whose bits are those of a shifted left by 52 */
+V_INLINE vd d_shl52(vd a) { return (vd){ wasm_i64x2_shl(a.lo, 52), wasm_i64x2_shl(a.hi, 52) }; }
 
 #else /* scalar: the same operations on one float */
 
@@ -156,6 +163,10 @@ V_INLINE vd d_abs(vd a) { return __builtin_fabs(a); }
 V_INLINE vd d_mul(vd a, vd b) { return a * b; }
 V_INLINE vd d_min(vd a, vd b) { V_OPAQUE(b); return b < a ? b : a; }
 V_INLINE vd d_max(vd a, vd b) { V_OPAQUE(b); return a < b ? b : a; }
+typedef uint64_t vdm;
+V_INLINE vdm d_lt(vd a, vd b) { return a < b ? ~0ull : 0ull; }
+V_INLINE vd d_sel(vdm m, vd a, vd b) { return m ? a : b; }
+V_INLINE vd d_shl52(vd a) { uint64_t u; memcpy(&u, &a, 8); u <<= 52; memcpy(&a, &u, 8); return a; }
 
 #endif
 

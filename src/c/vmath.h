@@ -68,6 +68,36 @@ V_INLINE vf v_log1p_unit(vf y) {
   return v_add(k_hi, v_add(log_m, v_add(c, k_lo)));
 }
 
+/* ---- double lanes, for results that must round about once ---------------------------
+ * exp(a) for a in [-88, 0] (callers clamp): Cody-Waite in double (n ln2 exact in hi for
+ * |n| < 2^11), then exp(r) by Taylor to degree 8 on |r| <= ln2/2: rel err 2e-10. */
+static const double D_EXP_TAYLOR[9] = { 1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320 };
+V_INLINE vd d_horner(vd x, const double* c, int n) {
+  vd p = d_set(c[n - 1]);
+#pragma clang loop unroll(full)
+  for (int i = n - 2; i >= 0; --i) p = d_add(d_mul(p, x), d_set(c[i]));
+  return p;
+}
+V_INLINE vd d_exp_neg(vd a) {
+  /* 1.5 * 2^52 + 1023 rounds a log2(e) to an integer n and leaves n + 1023 in the low bits */
+  const vd t = d_add(d_mul(a, d_set(0x1.71547652b82fep+0)), d_set(0x1.8p52 + 1023.0));
+  const vd n = d_sub(t, d_set(0x1.8p52 + 1023.0));
+  const vd r = d_sub(d_sub(a, d_mul(n, d_set(0x1.62e42feep-1))), d_mul(n, d_set(0x1.a39ef35793c76p-33)));
+  return d_mul(d_shl52(t), d_horner(r, D_EXP_TAYLOR, 9));
+}
+/* log1p(e) for e in [0, 1]: 1 + e = 2^k (1 + f) with f = e (k = 0) or (e - 1) / 2 (k = 1,
+ * e > sqrt(2) - 1), both exact, so no rounding of 1 + e enters; then
+ * log(1 + f) = 2 atanh(s) = 2s (1 + s^2/3 + ... + s^10/11), s = f / (2 + f), |s| <= 0.1716:
+ * rel err 5e-11 (the first omitted term). */
+static const double D_ATANH[6] = { 1.0, 1.0 / 3, 1.0 / 5, 1.0 / 7, 1.0 / 9, 1.0 / 11 };
+V_INLINE vd d_log1p_unit(vd e) {
+  const vdm k = d_lt(d_set(0x1.a827999fcef32p-2), e); /* sqrt(2) - 1 < e */
+  const vd f = d_sel(k, d_mul(d_sub(e, d_set(1.0)), d_set(0.5)), e);
+  const vd s = d_div(f, d_add(d_set(2.0), f));
+  const vd l = d_mul(d_add(s, s), d_horner(d_mul(s, s), D_ATANH, 6));
+  return d_add(l, d_sel(k, d_set(0x1.62e42fefa39efp-1), d_set(0.0)));
+}
+
 /* The logistic function from e = exp(-|w|): sigmoid(w) = (w < 0 ? e : 1) / (1 + e), and
  * its complement 1 - sigmoid(w) = (w < 0 ? 1 : e) / (1 + e), both without cancellation. */
 V_INLINE vf v_exp_neg_abs(vf w) { return v_exp(v_neg(v_abs(w))); }
