@@ -70,7 +70,7 @@ export const BOUNDS = {
   leaky_relu: { forward: [1, 4e-7], derivative: [0.5, 1.5e-8] },
   prelu: { forward: [1, 2e-7], derivative: [0.5, 1e-8] },
   rrelu: { forward: [1, 4e-7], derivative: [0.5, 1e-8] },
-  elu: { forward: [4, 1e-7], derivative: [4, 1e-7] },
+  elu: { forward: [0.9, 5e-8], derivative: [4, 1e-7] },
   selu: { forward: [4, 1.2e-6], derivative: [4, 2e-7] },
   celu: { forward: [4, 1e-7], derivative: [4, 1e-7] },
   gelu: { forward: [8, 5e-7], derivative: [450, 2e-7] },

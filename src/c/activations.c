@@ -260,17 +260,20 @@ FAST(gelu_tanh, gelu_tanh_fast_f, 2)
 
 /* elu = max(x, 0) + alpha expm1(min(x, 0)): the second term is 0 for x >= 0. For alpha <= 1
  * (the default 1 included), alpha expm1(x) >= x for x <= 0, so elu = max(x, alpha expm1(min(x, 0))),
- * and max keeps a NaN x as it is: no NaN guard either, 3 instructions less. */
+ * and max keeps a NaN x as it is: no NaN guard either, 3 instructions less; alpha = 1 also
+ * drops the product. */
 V_INLINE vf elu_f(vf x, const actq_args* k) {
-  return v_sub(v_max(x, ZERO), v_mul(v_set(P(0)), v_neg_expm1_rr1(v_min(x, ZERO))));
+  return v_add(v_max(x, ZERO), v_mul(v_set(P(0)), v_expm1_q6_rr1(v_min(x, ZERO))));
 }
 V_INLINE vf elu_alpha_le1_f(vf x, const actq_args* k) {
-  return v_max(x, v_mul(v_set(-P(0)), v_neg_expm1_rr1(v_min(x, ZERO))));
+  return v_max(x, v_mul(v_set(P(0)), v_expm1_q6_rr1(v_min(x, ZERO))));
 }
+V_INLINE vf elu_alpha1_f(vf x, const actq_args* k) { (void)k; return v_max(x, v_expm1_q6_rr1(v_min(x, ZERO))); }
 MAP(elu_forward_any, elu_f)
-MAP_LOOP(elu_forward_alpha_le1, elu_alpha_le1_f, 8, 1) /* no NaN guard (see above) */
+MAP_LOOP(elu_forward_alpha_le1, elu_alpha_le1_f, 4, 1) /* no NaN guard (see above) */
+MAP_LOOP(elu_forward_alpha1, elu_alpha1_f, 8, 1)
 static void elu_forward(size_t n, const float* x, float* y, const actq_args* a) {
-  (a->p[0] <= 1 ? elu_forward_alpha_le1 : elu_forward_any)(n, x, y, a);
+  (a->p[0] == 1 ? elu_forward_alpha1 : a->p[0] <= 1 ? elu_forward_alpha_le1 : elu_forward_any)(n, x, y, a);
 }
 V_INLINE vf elu_d(vf x, const actq_args* k) {
   return v_sel(v_gt(x, ZERO), ONE, v_mul(v_set(P(0)), v_exp(v_min(x, ZERO))));
