@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Minimax fits (linear Remez exchange, mpmath) for the forward kernels of vmath.h.
 
-Re-run to regenerate the hex-float constants EXP_P5, GELU_P / GELU_Q and GELU_FAST_P /
+Re-run to regenerate the hex-float constants EXP_P5, EXPM1_Q6, GELU_P / GELU_Q and GELU_FAST_P /
 GELU_FAST_Q; prints each fit's max error with its coefficients rounded to float32 (one at
 a time, lowest order first, refitting the others), not counting the rounding of the float32
 evaluation -- the accuracy tests measure whole kernels. Takes about two minutes.
@@ -119,3 +119,13 @@ def v_fast(a):
 err = max(abs(a * Phi(-a) - v_fast(a)) for a in linspace(0, L + 5, 3001))
 show('GELU_FAST_P, abs error of a Phi(-a) on [0, inf)', err, P32)
 show('GELU_FAST_Q (Q(0) = 1)', err, Q32)
+
+# EXPM1_Q6: expm1(r) = r + r^2 Q(r), Q with 6 coefficients (degree 7), |r| <= ln2/2, error
+# relative to expm1(r) (elu's precise tier)
+from mpmath import expm1
+Q_em1 = lambda r: (expm1(r) - r) / r ** 2 if r != 0 else mpf(1) / 2
+basis = [(lambda j: lambda r: r ** j)(j) for j in range(6)]
+w_em1 = lambda r: r * r / abs(expm1(r)) if r != 0 else mpf(10) ** -30
+c = rounded(Q_em1, basis, w_em1, -ln2h, ln2h)
+err = max(abs((r + r * r * ev(c, r)) / expm1(r) - 1) for r in linspace(-ln2h, ln2h, 2001) if r != 0)
+show('EXPM1_Q6, expm1(r) = r + r^2 Q(r), rel', err, c)
