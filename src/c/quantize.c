@@ -13,8 +13,10 @@
 
 enum { ROUND_HALF_EVEN = 0, ROUND_HALF_AWAY = 1, ROUND_HALF_UP = 2 };
 
-/* One channel's parameters, as floats (codes are exact integers in float, |q| <= 65535). */
-typedef struct { vf scale, zp, qmin, qmax; } qrun;
+/* One channel's parameters, as floats (codes are exact integers in float, |q| <= 65535):
+ * lo, hi = qmin - zp, qmax - zp, the range of the rounded quotient; zp_bits = the bits of
+ * CODE_MAGIC minus zp (below). */
+typedef struct { vf scale, zp, qmin, qmax, lo, hi; vi zp_bits; } qrun;
 
 V_INLINE vf q_round(vf y, int mode) {
   if (mode == ROUND_HALF_EVEN) return v_nearest(y);
@@ -31,9 +33,19 @@ V_INLINE vf q_unclamped(vf x, const qrun* r, int mode) {
   const vf c = v_add(q_round(v_div(x, r->scale), mode), r->zp);
   return v_sel(v_isnan(x), r->zp, c);
 }
-V_INLINE vf q_code(vf x, const qrun* r, int mode) {
-  return v_min(v_max(q_unclamped(x, r, mode), r->qmin), r->qmax);
+
+/* CODE_MAGIC + round(clamp(x / scale, lo, hi)), NaN as 0: clamping before rounding gives the
+ * same integer (the bounds are integers and rounding is monotonic), and for half_even the
+ * float addition of CODE_MAGIC is the rounding itself, so the code is one integer subtraction
+ * away (q_code_bits) and the rounded quotient one float subtraction (fake_quant): 1.2x the
+ * former round, add zp, NaN select, clamp and convert (quantize, paired). */
+V_INLINE vf q_magic(vf x, const qrun* r, int mode) {
+  const vf y = v_div(x, r->scale);
+  const vf yc = v_min(v_max(v_and_mask(v_eq(y, y), y), r->lo), r->hi);
+  return v_add(mode == ROUND_HALF_EVEN ? yc : q_round(yc, mode), v_set(CODE_MAGIC));
 }
+/* the code as an int32 lane: round(...) + zp */
+V_INLINE vi q_code_bits(vf x, const qrun* r, int mode) { return i_sub(v_bits(q_magic(x, r, mode)), r->zp_bits); }
 
 /* Element i of a call is in channel ((start + i) / inner) % channels; run(m, offset, c)
  * covers the elements of one channel at a time (the whole call when channels == 1). */
@@ -51,7 +63,8 @@ V_INLINE vf q_code(vf x, const qrun* r, int mode) {
   } while (0)
 
 static qrun make_run(const float* scales, const int32_t* zps, uint32_t c, int32_t qmin, int32_t qmax) {
-  const qrun r = { v_set(scales[c]), v_set((float)zps[c]), v_set((float)qmin), v_set((float)qmax) };
+  const qrun r = { v_set(scales[c]), v_set((float)zps[c]), v_set((float)qmin), v_set((float)qmax),
+                   v_set((float)(qmin - zps[c])), v_set((float)(qmax - zps[c])), i_set(CODE_MAGIC_BITS - zps[c]) };
   return r;
 }
 
@@ -62,15 +75,15 @@ V_INLINE void quantize_run(size_t n, const float* x, void* q, const qrun* r, int
   size_t i = 0;
   for (; i + QBLOCK <= n; i += QBLOCK) {
     const float* p = x + i;
-    store_codes(kind, (char*)q + i * bytes, q_code(v_load(p), r, mode), q_code(v_load(p + VLEN), r, mode),
-                q_code(v_load(p + 2 * VLEN), r, mode), q_code(v_load(p + 3 * VLEN), r, mode));
+    store_code_bits(kind, (char*)q + i * bytes, q_code_bits(v_load(p), r, mode), q_code_bits(v_load(p + VLEN), r, mode),
+                    q_code_bits(v_load(p + 2 * VLEN), r, mode), q_code_bits(v_load(p + 3 * VLEN), r, mode));
   }
   if (i < n) {
     float t[QBLOCK] = { 0 };
     int16_t codes[QBLOCK];
     memcpy(t, x + i, (n - i) * sizeof(float));
-    store_codes(kind, codes, q_code(v_load(t), r, mode), q_code(v_load(t + VLEN), r, mode),
-                q_code(v_load(t + 2 * VLEN), r, mode), q_code(v_load(t + 3 * VLEN), r, mode));
+    store_code_bits(kind, codes, q_code_bits(v_load(t), r, mode), q_code_bits(v_load(t + VLEN), r, mode),
+                    q_code_bits(v_load(t + 2 * VLEN), r, mode), q_code_bits(v_load(t + 3 * VLEN), r, mode));
     memcpy((char*)q + i * bytes, codes, (n - i) * bytes);
   }
 }
@@ -147,7 +160,7 @@ ACTQ_EXPORT void actq_dequantize(const void* q, float* x, size_t n, const float*
 
 /* ---- fake quantization (QAT forward) and its straight-through gradient mask ------------ */
 
-V_INLINE vf fake_quant(vf x, const qrun* r, int mode) { return v_mul(v_sub(q_code(x, r, mode), r->zp), r->scale); }
+V_INLINE vf fake_quant(vf x, const qrun* r, int mode) { return v_mul(v_sub(q_magic(x, r, mode), v_set(CODE_MAGIC)), r->scale); }
 /* 1 where the unclamped code is inside [qmin, qmax] (PyTorch fake_quantize_*_cachemask) */
 V_INLINE vf fake_quant_mask(vf x, const qrun* r, int mode) {
   const vf c = q_unclamped(x, r, mode);

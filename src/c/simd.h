@@ -82,6 +82,7 @@ V_INLINE vi v_bits(vf a) { return a; }
 V_INLINE vf v_from_bits(vi a) { return a; }
 V_INLINE vi i_shl(vi a, int n) { return wasm_i32x4_shl(a, n); }
 V_INLINE vi i_add(vi a, vi b) { return wasm_i32x4_add(a, b); }
+V_INLINE vi i_sub(vi a, vi b) { return wasm_i32x4_sub(a, b); }
 V_INLINE vi i_and(vi a, vi b) { return wasm_v128_and(a, b); }
 V_INLINE vi i_set(int32_t c) { return wasm_i32x4_splat(c); }
 
@@ -149,6 +150,7 @@ V_INLINE vi v_bits(vf a) { vi r; memcpy(&r, &a, 4); return r; }
 V_INLINE vf v_from_bits(vi a) { vf r; memcpy(&r, &a, 4); return r; }
 V_INLINE vi i_shl(vi a, int n) { return a << n; }
 V_INLINE vi i_add(vi a, vi b) { return a + b; }
+V_INLINE vi i_sub(vi a, vi b) { return a - b; }
 V_INLINE vi i_and(vi a, vi b) { return a & b; }
 V_INLINE vi i_set(int32_t c) { return (vi)c; }
 

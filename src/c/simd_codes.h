@@ -21,17 +21,13 @@ V_INLINE vf v_floor(vf a) { return wasm_f32x4_floor(a); }
  * eight x86 instructions, and LLVM scalarizes sitofp of <4 x i16> lane by lane. */
 #define CODE_MAGIC 0x1.8p23f
 #define CODE_MAGIC_BITS 0x4b400000
-V_INLINE v128_t codes_from_float(vf v) {
-  return wasm_i32x4_sub(wasm_f32x4_add(v, wasm_f32x4_splat(CODE_MAGIC)), wasm_i32x4_splat(CODE_MAGIC_BITS));
-}
 /* float(v) - offset for int32 lanes v, offset an integer-valued float (the zero point) */
 V_INLINE vf float_from_codes(v128_t v, vf magic_plus_offset) {
   return wasm_f32x4_sub(wasm_i32x4_add(v, wasm_i32x4_splat(CODE_MAGIC_BITS)), magic_plus_offset);
 }
 
-V_INLINE void store_codes(int kind, void* p, vf a, vf b, vf c, vf d) {
-  const v128_t ia = codes_from_float(a), ib = codes_from_float(b);
-  const v128_t ic = codes_from_float(c), id = codes_from_float(d);
+/* codes given as int32 lanes, in range */
+V_INLINE void store_code_bits(int kind, void* p, v128_t ia, v128_t ib, v128_t ic, v128_t id) {
   if (kind == CODE_S16 || kind == CODE_U16) {
     const int u = kind == CODE_U16;
     wasm_v128_store(p, u ? wasm_u16x8_narrow_i32x4(ia, ib) : wasm_i16x8_narrow_i32x4(ia, ib));
@@ -64,9 +60,11 @@ V_INLINE void load_codes_minus(int kind, const void* p, vf zp, vf* a, vf* b, vf*
 #else
 
 V_INLINE vf v_trunc(vf a) { return __builtin_truncf(a); }
+#define CODE_MAGIC 0x1.8p23f
+#define CODE_MAGIC_BITS 0x4b400000
 V_INLINE vf v_floor(vf a) { return __builtin_floorf(a); }
 
-V_INLINE void store_code(int kind, void* p, int i, vf v) {
+V_INLINE void store_code(int kind, void* p, int i, vi v) {
   const int32_t c = (int32_t)v;
   switch (kind) {
     case CODE_S8: ((int8_t*)p)[i] = (int8_t)c; break;
@@ -75,7 +73,7 @@ V_INLINE void store_code(int kind, void* p, int i, vf v) {
     default: ((uint16_t*)p)[i] = (uint16_t)c; break;
   }
 }
-V_INLINE void store_codes(int kind, void* p, vf a, vf b, vf c, vf d) {
+V_INLINE void store_code_bits(int kind, void* p, vi a, vi b, vi c, vi d) {
   store_code(kind, p, 0, a); store_code(kind, p, 1, b); store_code(kind, p, 2, c); store_code(kind, p, 3, d);
 }
 V_INLINE vf load_code(int kind, const void* p, int i) {
