@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Minimax fits (linear Remez exchange, mpmath) for the forward kernels of vmath.h.
 
-Re-run to regenerate the hex-float constants EXP_P5, EXPM1_Q6, GELU_P / GELU_Q and GELU_FAST_P /
-GELU_FAST_Q; prints each fit's max error with its coefficients rounded to float32 (one at
-a time, lowest order first, refitting the others), not counting the rounding of the float32
+Re-run to regenerate the hex-float constants EXP_P5, EXPM1_Q6, GELU_P / GELU_Q, GELU_FAST_P /
+GELU_FAST_Q, TANH_FAST_P / _Q and SIGMOID_FAST_P / _Q; prints each fit's max error with its
+coefficients rounded to float32 (one at a time, lowest order first, refitting the others;
+the rational ones rounded once), not counting the rounding of the float32
 evaluation -- the accuracy tests measure whole kernels. Takes about two minutes.
 
 Rational fits P/Q use the linearised error P - H Q weighted by 1/Q of the previous iteration
@@ -129,3 +130,17 @@ w_em1 = lambda r: r * r / abs(expm1(r)) if r != 0 else mpf(10) ** -30
 c = rounded(Q_em1, basis, w_em1, -ln2h, ln2h)
 err = max(abs((r + r * r * ev(c, r)) / expm1(r) - 1) for r in linspace(-ln2h, ln2h, 2001) if r != 0)
 show('EXPM1_Q6, expm1(r) = r + r^2 Q(r), rel', err, c)
+
+# TANH_FAST and SIGMOID_FAST: tanh(t) = t P(u) / Q(u), u = t^2, t clamped to [0, c], fitted
+# for the absolute error of tanh over [0, inf) (weight t on R = P/Q), Q monic. Sigmoid's
+# uses tanh(x / 2) / 2 and is rewritten in x: P_j 4^(1-j), Q_j 4^(2-j) (exact in float32).
+from mpmath import tanh
+R_tanh = lambda u: tanh(sqrt(u)) / sqrt(u) if u > 0 else mpf(1)
+for name, m, c in [('TANH_FAST', 3, mpf(6)), ('SIGMOID_FAST (as tanh, before rescaling)', 2, mpf(5))]:
+    P, Q = rational(R_tanh, m, 2, lambda u: sqrt(u) + mpf(10) ** -30, mpf(0), c * c, loops=8)
+    P32 = [mpf(f32(p / Q[-1])) for p in P]
+    Q32 = [mpf(f32(q / Q[-1])) for q in Q[:-1]] + [mpf(1)]
+    t_fast = lambda t: min(t, c) * ev(P32, min(t, c) ** 2) / ev(Q32, min(t, c) ** 2)
+    err = max(abs(tanh(t) - t_fast(t)) for t in linspace(0, c + 5, 4001))
+    show(f'{name}_P, abs error of tanh on [0, inf)', err, P32)
+    show(f'{name}_Q (monic: the leading 1 is implicit)', err, Q32[:-1])
