@@ -403,9 +403,23 @@ V_INLINE vf hard_swish_fast_f(vf x, const actq_args* k) {
   return v_mul(xc, g);
 }
 MAP_U(hard_swish_fast_lanes, hard_swish_fast_f, 2)
+/* x clamped at the knee itself where the gate computes exactly +0 there (the defaults: -3):
+ * the gate is then >= 0 for every x above (float mul and add are monotonic), and its max with
+ * 0 can go -- one instruction of eight */
+V_INLINE vf hard_swish_knee_fast_f(vf x, const actq_args* k) {
+  const vf xc = v_max(x, v_set(P(2)));
+  return v_mul(xc, v_min(v_add(v_mul(xc, v_set(P(0))), v_set(P(1))), ONE));
+}
+MAP_U(hard_swish_knee_fast_lanes, hard_swish_knee_fast_f, 2)
 static void hard_swish_fast(size_t n, const float* x, float* y, const actq_args* a) {
   actq_args b = *a;
   const double c = a->p[1] / a->p[0];
+  const float knee = (float)-c, gate = knee * (float)a->p[0] + (float)a->p[1];
+  if (knee < 0 && gate == 0) {
+    b.p[2] = knee;
+    hard_swish_knee_fast_lanes(n, x, y, &b);
+    return;
+  }
   b.p[2] = -c - 1.0 < -1.0 ? -c - 1.0 : -1.0; /* the clamp of hard_swish_f */
   hard_swish_fast_lanes(n, x, y, &b);
 }
