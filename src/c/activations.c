@@ -69,9 +69,10 @@ V_INLINE vf keep_nan(vf x, vf y) { return v_max(v_min(x, v_set(-__builtin_inff()
 
 #define P(i) ((float)k->p[i])
 
-/* The 'fast' accuracy tier (forward only, table field .fast): the smooth functions built on
- * v_exp_fast (vmath.h) with abs error <= 2^-14 (each kernel states its measured error); the
- * piecewise-linear ones in float, abs error <= 2^-20. Unrolled 2 to 4 vectors per iteration
+/* The 'fast' accuracy tier (forward only, table field .fast): the smooth functions with abs
+ * error <= 2^-14 (each kernel states its measured error), sigmoid, tanh and gelu as rationals
+ * without exp, the others on v_exp_fast (vmath.h); the piecewise-linear ones in float, abs
+ * error <= 2^-20. Unrolled 2 to 4 vectors per iteration
  * (8 for the shortest bodies; more lost speed in V8, bench/run.mjs) and binary size. */
 #define FAST(name, fn, unroll) MAP_U(name##_fast, fn, unroll)
 #define ZERO v_set(0.0f)
