@@ -8,6 +8,21 @@
 // are JavaScript's shortest round-trip spelling, so a reload gives the same doubles.
 
 export const MAX_SERIES = 8;
+
+/** The comma-separated tokens of a URL field (at most max), each through parse; a token that
+ *  throws is skipped and its message added to problems. Shared with the lab page's URL. */
+export function parseTokenList(text, max, parse, problems) {
+  const list = [];
+  for (const token of text.split(',').filter(Boolean).slice(0, max)) {
+    try {
+      list.push(parse(token));
+    } catch (e) {
+      problems.push(e.message);
+    }
+  }
+  return list;
+}
+
 export const ROUNDINGS = ['half_even', 'half_away', 'half_up'];
 export const CALIBRATIONS = ['minmax', 'percentile', 'mse', 'entropy'];
 export const FIXED_QPARAMS = ['tflite-logistic', 'tflite-tanh', 'pytorch-sigmoid', 'pytorch-tanh'];
@@ -183,14 +198,7 @@ export function fromQuery(aq, search) {
   };
 
   if (fields.has('s')) {
-    const series = [];
-    for (const token of fields.get('s').split(',').filter(Boolean).slice(0, MAX_SERIES)) {
-      try {
-        series.push(parseSeries(aq, token));
-      } catch (e) {
-        problems.push(e.message);
-      }
-    }
+    const series = parseTokenList(fields.get('s'), MAX_SERIES, (token) => parseSeries(aq, token), problems);
     if (series.length) state.series = series;
   }
   if (fields.has('x')) {

@@ -8,7 +8,7 @@
 // arrays as a|b|c) -- the main page's spelling. `noise` and `lr` are absent when they take
 // the data set's / optimizer's default.
 
-import { makeSeries, presetOf } from '../state.js';
+import { makeSeries, parseTokenList, presetOf } from '../state.js';
 
 export const MAX_DEPLOY = 8;
 export const BIT_CHOICES = [8, 7, 6, 5, 4, 3, 2];
@@ -206,14 +206,7 @@ export function fromQuery(aq, meta, search) {
   s.seed = int('seed', LIMITS.seed) ?? s.seed;
   s.qatEpochs = int('qat', LIMITS.qatEpochs) ?? s.qatEpochs;
   if (fields.has('deploy')) {
-    const list = [];
-    for (const token of fields.get('deploy').split(',').filter(Boolean).slice(0, MAX_DEPLOY)) {
-      try {
-        list.push(parseActivationToken(aq, token));
-      } catch (e) {
-        problems.push(e.message);
-      }
-    }
+    const list = parseTokenList(fields.get('deploy'), MAX_DEPLOY, (token) => parseActivationToken(aq, token), problems);
     if (list.length) s.deploy = list;
   }
   if (fields.has('bits')) {
