@@ -261,7 +261,7 @@ V_INLINE vf elu_alpha_le1_f(vf x, const actq_args* k) {
 }
 V_INLINE vf elu_alpha1_f(vf x, const actq_args* k) { (void)k; return v_max(x, v_expm1_q6_rr1(v_min(x, ZERO))); }
 MAP(elu_forward_any, elu_f)
-MAP_LOOP(elu_forward_alpha_le1, elu_alpha_le1_f, 4, 1) /* no NaN guard (see above) */
+MAP_LOOP(elu_forward_alpha_le1, elu_alpha_le1_f, 4, 1) /* no NaN guard (see above); alpha != 1 is the cold path: 4 */
 MAP_LOOP(elu_forward_alpha1, elu_alpha1_f, 8, 1)
 static void elu_forward(size_t n, const float* x, float* y, const actq_args* a) {
   (a->p[0] == 1 ? elu_forward_alpha1 : a->p[0] <= 1 ? elu_forward_alpha_le1 : elu_forward_any)(n, x, y, a);
