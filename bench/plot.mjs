@@ -5,6 +5,7 @@
 
 const STYLE = [ // system id prefix -> colour, marker
   ['actq-fast', '#e8710a', 'diamond'],
+  ['actq-balanced', '#f1c232', 'diamond'],
   ['actq-copying', '#6fa8dc', 'circle'],
   ['actq-simd-q', '#6fa8dc', 'circle'],
   ['actq-inplace', '#3d85c6', 'ring'],

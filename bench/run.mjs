@@ -146,7 +146,7 @@ function check(what, r, goal, vs) {
   if (!r) return;
   targets.push({ what, ratio: r.median, q1: r.q1, q3: r.q3, goal, vs, pass: r.median >= goal });
 }
-const TIERS = ['actq', 'actq-fast'];
+const TIERS = { actq: 'precise', 'actq-balanced': 'balanced', 'actq-fast': 'fast' }; // system -> tier
 for (const op of ops) {
   for (const n of config.sizes.filter((s) => s === 64 * K || s === M)) {
     const sn = sizeName(n), kind = opKind[op.name], ref = referenceOf(op.name, n);
@@ -161,11 +161,11 @@ for (const op of ops) {
       check(`${op.name} ${sn}: precise (default) / fastest peer`, ratio(op.name, 'actq', ref, n), 1.25, ref);
       const best = peerAccuracy(op.name, ref);
       // the fastest actq tier at least as accurate as that peer (max ULP and max abs)
-      const eq = TIERS.filter((t) => samples[op.name][t] && accuracy[op.name]?.[t] && best &&
+      const eq = Object.keys(TIERS).filter((t) => samples[op.name][t] && accuracy[op.name]?.[t] && best &&
         accuracy[op.name][t].maxUlp <= best.maxUlp && accuracy[op.name][t].maxAbs <= best.maxAbs)
         .map((t) => ({ t, r: ratio(op.name, t, ref, n) })).sort((a, b) => b.r.median - a.r.median)[0];
       const acc = (a) => `${a.maxUlp.toFixed(2)} ULP, ${a.maxAbs.toExponential(1)}`;
-      if (eq) check(`${op.name} ${sn}: ${eq.t === 'actq' ? 'precise' : 'fast'} tier, as accurate as ${ref} (${acc(best)}) / ${ref}`, eq.r, 1.25, ref);
+      if (eq) check(`${op.name} ${sn}: ${TIERS[eq.t]} tier, as accurate as ${ref} (${acc(best)}) / ${ref}`, eq.r, 1.25, ref);
       else if (best) {
         targets.push({ what: `${op.name} ${sn}: no tier as accurate as ${ref} (${acc(best)}; precise ${acc(accuracy[op.name].actq)})`, ratio: NaN, goal: 1.25, vs: ref, pass: false });
       }

@@ -22,6 +22,7 @@ SCALAR(actq_args_validate);
 SCALAR(actq_forward_args);
 SCALAR(actq_derivative_args);
 SCALAR(actq_forward_fast_args);
+SCALAR(actq_forward_balanced_args);
 SCALAR(actq_quantize_tensor);
 SCALAR(actq_dequantize_tensor);
 SCALAR(actq_fake_quantize_tensor);

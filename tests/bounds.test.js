@@ -37,7 +37,8 @@ for (const simd of [true, false]) {
   test(`${simd ? 'SIMD' : 'scalar'}: activation kernels stay inside [0, n)`, () => {
     for (const entry of aq.activations) {
       for (let n = 0; n <= 37; n++) {
-        for (const run of [w.actq_forward, w.actq_derivative, w.actq_forward_fast]) {
+        const tiers = [0, 1, 2].map((t) => (id, s, d, m) => w.actq_forward_tier(id, t, s, d, m)); // enum actq_tier
+        for (const run of [w.actq_derivative, ...tiers]) {
           const bad = guarded(n, 4, 4, floats, (s, d, m) => aq._withParams(entry, null, () => { w.actq_set_start(0); run(entry.id, s, d, m); }));
           assert.equal(bad, null, `${entry.name} n = ${n}: ${bad}`);
         }

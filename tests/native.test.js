@@ -153,16 +153,17 @@ const VARIANTS = {
 // ---- activations -------------------------------------------------------------------------------
 
 for (const entry of aq.activations) {
-  test(`native == wasm: ${entry.name} forward, derivative and fast tier, every preset and variant`, { skip }, () => {
+  test(`native == wasm: ${entry.name} forward, derivative, fast and balanced tiers, every preset and variant`, { skip }, () => {
     const cases = [undefined, ...Object.keys(entry.presets), ...(VARIANTS[entry.name] ?? [])];
     const req = new Request();
     const jobs = [];
     cases.forEach((params, c) => {
       const resolved = resolveParams(entry, params);
       const x = inputsFor(entry.name, paramsObject(entry, params));
-      const whichs = [['forward', 0], ['derivative', 1], ...(c === 0 ? [['fast', 2]] : [])];
+      const whichs = [['forward', 0], ['derivative', 1], ...(c === 0 ? [['fast', 2], ['balanced', 3]] : [])];
       // the wrapper API (global block) on the defaults and the first variant, the C API on all
       if (c === 0 || c === cases.length - 1) whichs.push(['forward (wrapper API)', 16], ['derivative (wrapper API)', 17]);
+      if (c === 0) whichs.push(['balanced (wrapper API)', 19]);
       for (const [which, code] of whichs) {
         req.u32(1).u32(entry.id).u32(code).args(resolved).u32(x.length).bytes(x).expect(x.length * 4);
         jobs.push({ params, which, code, x });
@@ -176,7 +177,7 @@ for (const entry of aq.activations) {
         assert.equal(reply.status, 0, `${what}: native ${build} status ${reply.status}`);
         const base = code & 15;
         const y = base === 1 ? wasmAq.derivative(entry.name, x, params)
-          : wasmAq.forward(entry.name, x, params, undefined, base === 2 ? { tier: 'fast' } : undefined);
+          : wasmAq.forward(entry.name, x, params, undefined, { tier: ['precise', undefined, 'fast', 'balanced'][base] });
         sameBits(reply.data, y, `${what}: native ${build} vs wasm ${build}`, x);
         counts.activation += x.length;
       }
@@ -191,19 +192,20 @@ test('native: invalid parameters are refused (ACTQ_E_ARGS) exactly where the JS 
     ['prelu', { inner: 0 }], ['apl', { a: [1, 2], b: [0] }], ['softplus', { beta: 0 }], ['elu', { alpha: -1 }],
     ['hard_sigmoid', { slope: 0.001 }], ['rrelu', { lower: 0.3, upper: 0.3 }], ['prelu', { alpha: [-10, 10], inner: 2147483647 }]];
   const x = Float32Array.of(-1, 0, 1);
+  const CODES = [0, 1, 2, 3, 16]; // forward, derivative, fast, balanced (C API), forward (wrapper API)
   const req = new Request();
   for (const [name, params] of bad) {
     const e = aq.activation(name);
     const resolved = resolveParams(e, params);
-    for (const code of [0, 1, 2, 16]) req.u32(1).u32(e.id).u32(code).args(resolved).u32(x.length).bytes(x).expect(12);
+    for (const code of CODES) req.u32(1).u32(e.id).u32(code).args(resolved).u32(x.length).bytes(x).expect(12);
   }
   const native = both(req);
   bad.forEach(([name, params], i) => {
     let threw = false;
     try { aq.forward(name, x, params); } catch (err) { assert.ok(err instanceof RangeError, `${name}: ${err}`); threw = true; }
     for (const build of ['simd', 'scalar']) {
-      for (let c = 0; c < 4; c++) {
-        const r = native[build][i * 4 + c];
+      for (let c = 0; c < CODES.length; c++) {
+        const r = native[build][i * CODES.length + c];
         assert.equal(r.status, threw ? -3 : 0, `${name} ${JSON.stringify(params)} (${build}, call ${c})`);
         if (threw) assert.ok(r.data.equals(Buffer.alloc(12)), 'nothing written');
       }

@@ -161,7 +161,7 @@ function randomCall(r, a, pool, freed) {
     const entry = typeof name === 'string' && aq.activations.find((e) => e.name === (name === 'swish' ? 'silu' : name));
     const p = entry ? params(r, entry) : undefined;
     const which = r.bool(0.7) ? 'forward' : 'derivative';
-    const options = which === 'forward' && r.bool(0.3) ? { tier: r.pick(['fast', 'precise', 'quick']) } : undefined;
+    const options = which === 'forward' && r.bool(0.3) ? { tier: r.pick(['fast', 'balanced', 'precise', 'quick']) } : undefined;
     const x = arrayArg(r, a, pool, freed, Float32Array, n), out = outArg(r, a, pool, freed, Float32Array, x?.length ?? n, x);
     return { what: `${which}(${JSON.stringify(name)}, n=${x?.length}, ${JSON.stringify(p)}, ${options?.tier ?? ''})`, inputs: [x], out,
       run: () => a[which](name, x, p, out, options), fresh: (xs) => a[which](name, xs[0], p, undefined, options) };

@@ -29,11 +29,11 @@ function zeroCopy(aq, op, x, inPlace) {
   };
 }
 
-/** The 'fast' accuracy tier, zero-copy. */
-function fastTier(aq, op, x) {
+/** An accuracy tier other than the default ('fast', 'balanced'), zero-copy. */
+function tierOf(aq, op, x, tier) {
   const src = aq.alloc(x.length), dst = aq.alloc(x.length);
   src.view.set(x);
-  const run = () => aq.forward(op, src, null, dst, { tier: 'fast' });
+  const run = () => aq.forward(op, src, null, dst, { tier });
   return { run, read: () => dst.view.slice(), dispose: () => { src.free(); dst.free(); } };
 }
 
@@ -58,7 +58,12 @@ export async function systems() {
       {
         id: 'actq-fast', label: 'actq SIMD fast tier, alloc x->y',
         supports: (op) => floatOnly(op) && simd.activation(op).fast,
-        prepare: (op, x) => fastTier(simd, op, x),
+        prepare: (op, x) => tierOf(simd, op, x, 'fast'),
+      },
+      {
+        id: 'actq-balanced', label: 'actq SIMD balanced tier, alloc x->y',
+        supports: (op) => floatOnly(op) && simd.activation(op).balanced,
+        prepare: (op, x) => tierOf(simd, op, x, 'balanced'),
       },
     ],
     /** memcpy inside wasm memory (memory.copyWithin on the heap): the physical limit */

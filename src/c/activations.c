@@ -207,6 +207,9 @@ V_INLINE vf gelu_d(vf x, const actq_args* k) {
 KERNELS_HOT(gelu, gelu_f, gelu_d, 4)
 V_INLINE vf gelu_fast_f(vf x, const actq_args* k) { (void)k; return v_gelu_fast_rat33(x); }
 MAP_U(gelu_fast_forward, gelu_fast_f, 4)
+/* the balanced tier (vmath.h): 1.5x the precise kernel (bench/run.mjs, paired) */
+V_INLINE vf gelu_balanced_f(vf x, const actq_args* k) { (void)k; return v_gelu_balanced(x); }
+MAP_U(gelu_balanced_forward, gelu_balanced_f, 4)
 
 /* gelu_tanh = 0.5 x (1 + tanh(u)) = x sigmoid(w), w = 2u = x (C1 + C2 x^2).
  * sigmoid(w) for w << 0 has relative error |w| times that of w, so the forward kernel
@@ -701,7 +704,8 @@ const actq_activation actq_activations[] = {
   { "selu", "scale (x > 0 ? x : alpha (exp(x) - 1)), alpha = 1.6732632, scale = 1.0507010", KERNEL(selu), .fast = selu_fast },
   { "celu", "max(0, x) + min(0, alpha (exp(x / alpha) - 1))",
     PARAMS(NUMBER("alpha", 1, 0.001, 10, "scale of the negative part")), KERNEL(celu), .fast = celu_fast },
-  { "gelu", "x Phi(x) = x (1 + erf(x / sqrt 2)) / 2", KERNEL(gelu), .fast = gelu_fast_forward },
+  { "gelu", "x Phi(x) = x (1 + erf(x / sqrt 2)) / 2", KERNEL(gelu), .fast = gelu_fast_forward,
+    .balanced = gelu_balanced_forward },
   { "gelu_tanh", "x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2", KERNEL(gelu_tanh), .fast = gelu_tanh_fast },
   { "silu", "x sigmoid(beta x) (swish)",
     PARAMS(NUMBER("beta", 1, -10, 10, "sharpness (1: SiLU; learnable in Swish)")), KERNEL(silu), .fast = silu_fast },

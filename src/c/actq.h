@@ -80,7 +80,19 @@ typedef struct {
   actq_kernel forward, derivative;
   int (*check)(const actq_args*); /* cross-parameter rule: index of the bad one, or -1 */
   actq_kernel fast; /* optional forward of the 'fast' accuracy tier: abs error <= 2^-14 */
+  actq_kernel balanced; /* optional forward of the 'balanced' tier (below) */
 } actq_activation;
+
+/* Accuracy tiers of the forward kernels: precise (the stated ULP bounds; the default),
+ * balanced (at least as accurate as every peer framework's kernel on the bench grid --
+ * tfjs-wasm, onnxruntime-web, LiteRT -- in fewer instructions: gelu), fast (abs error
+ * <= 2^-14; 2^-20 for the piecewise-linear ones). */
+enum actq_tier { ACTQ_TIER_PRECISE, ACTQ_TIER_BALANCED, ACTQ_TIER_FAST };
+/* The forward kernel of a tier: the table's own, else the precise one. */
+static inline actq_kernel actq_tier_forward(const actq_activation* a, int tier) {
+  const actq_kernel k = tier == ACTQ_TIER_FAST ? a->fast : tier == ACTQ_TIER_BALANCED ? a->balanced : 0;
+  return k ? k : a->forward;
+}
 
 /* The table itself: actq_activations[id] for id < actq_activation_count. */
 extern const actq_activation actq_activations[];
@@ -134,13 +146,14 @@ int actq_args_validate(uint32_t id, const actq_args* a);
 
 /* ---- running --------------------------------------------------------------------------- */
 
-/* y[i] = f(x[i]) / f'(x[i]) / the 'fast' tier of f (abs error <= 2^-14; the precise kernel
- * where the activation has none), for i < n; a NULL args means the defaults. y may be x (in
+/* y[i] = f(x[i]) / f'(x[i]) / the 'fast' or 'balanced' tier of f (the precise kernel where
+ * the activation has none), for i < n; a NULL args means the defaults. y may be x (in
  * place); other overlaps are not supported. Alignment: natural (4 bytes) is enough.
  * ACTQ_OK, or ACTQ_E_ACTIVATION / ACTQ_E_ARGS / ACTQ_E_NULL with nothing written. */
 int actq_forward_args(uint32_t id, const actq_args* a, const float* x, float* y, size_t n);
 int actq_derivative_args(uint32_t id, const actq_args* a, const float* x, float* y, size_t n);
 int actq_forward_fast_args(uint32_t id, const actq_args* a, const float* x, float* y, size_t n);
+int actq_forward_balanced_args(uint32_t id, const actq_args* a, const float* x, float* y, size_t n);
 
 /* ---- quantization (per tensor) ---------------------------------------------------------
  *   q = clamp(round(x / scale) + zero_point, qmin, qmax)   x / scale in float32 (ONNX)
@@ -212,14 +225,14 @@ ACTQ_EXPORT const char* actq_name(uint32_t id);
 ACTQ_EXPORT const char* actq_formula(uint32_t id);
 ACTQ_EXPORT uint32_t actq_param_count(uint32_t id);
 ACTQ_EXPORT uint32_t actq_preset_count(uint32_t id);
-ACTQ_EXPORT uint32_t actq_has_fast(uint32_t id);
+ACTQ_EXPORT uint32_t actq_has_tier(uint32_t id, uint32_t tier);
 ACTQ_EXPORT void actq_set_param(uint32_t k, double v);
 ACTQ_EXPORT void actq_set_array(uint32_t k, const float* values, uint32_t len);
 ACTQ_EXPORT void actq_set_start(uint32_t start);
 ACTQ_EXPORT int actq_validate(uint32_t id); /* actq_args_validate of the global block */
 ACTQ_EXPORT void actq_forward(uint32_t id, const float* x, float* y, size_t n);
 ACTQ_EXPORT void actq_derivative(uint32_t id, const float* x, float* y, size_t n);
-ACTQ_EXPORT void actq_forward_fast(uint32_t id, const float* x, float* y, size_t n);
+ACTQ_EXPORT void actq_forward_tier(uint32_t id, uint32_t tier, const float* x, float* y, size_t n);
 ACTQ_EXPORT void* actq_malloc(size_t bytes);
 ACTQ_EXPORT void actq_free(void* p);
 ACTQ_EXPORT uint32_t actq_live_allocations(void);

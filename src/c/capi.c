@@ -104,7 +104,7 @@ int actq_args_set_array(uint32_t id, actq_args* args, const char* name, const fl
 
 /* ---- running -------------------------------------------------------------------------- */
 
-enum { RUN_FORWARD, RUN_DERIVATIVE, RUN_FAST };
+enum { RUN_DERIVATIVE = -1 }; /* else an actq_tier of the forward */
 
 static int run(int which, uint32_t id, const actq_args* args, const float* x, float* y, size_t n) {
   const actq_activation* a = actq_get(id);
@@ -117,19 +117,22 @@ static int run(int which, uint32_t id, const actq_args* args, const float* x, fl
   if (actq_args_validate(id, args) >= 0) return ACTQ_E_ARGS;
   if (n == 0) return ACTQ_OK;
   if (!x || !y) return ACTQ_E_NULL;
-  const actq_kernel k = which == RUN_DERIVATIVE ? a->derivative : which == RUN_FAST && a->fast ? a->fast : a->forward;
+  const actq_kernel k = which == RUN_DERIVATIVE ? a->derivative : actq_tier_forward(a, which);
   k(n, x, y, args);
   return ACTQ_OK;
 }
 
 int actq_forward_args(uint32_t id, const actq_args* a, const float* x, float* y, size_t n) {
-  return run(RUN_FORWARD, id, a, x, y, n);
+  return run(ACTQ_TIER_PRECISE, id, a, x, y, n);
 }
 int actq_derivative_args(uint32_t id, const actq_args* a, const float* x, float* y, size_t n) {
   return run(RUN_DERIVATIVE, id, a, x, y, n);
 }
 int actq_forward_fast_args(uint32_t id, const actq_args* a, const float* x, float* y, size_t n) {
-  return run(RUN_FAST, id, a, x, y, n);
+  return run(ACTQ_TIER_FAST, id, a, x, y, n);
+}
+int actq_forward_balanced_args(uint32_t id, const actq_args* a, const float* x, float* y, size_t n) {
+  return run(ACTQ_TIER_BALANCED, id, a, x, y, n);
 }
 
 /* ---- quantization --------------------------------------------------------------------- */

@@ -27,6 +27,8 @@ export interface ActivationInfo {
   id: number;
   name: ActivationName;
   formula: string;
+  /** has a kernel of the 'balanced' accuracy tier (at least as accurate as every peer framework's kernel: gelu) */
+  balanced: boolean;
   /** has a kernel of the 'fast' accuracy tier (abs error <= 2^-14; 2^-20 for hard_sigmoid, hard_swish, hard_tanh) */
   fast: boolean;
   params: readonly ParamInfo[];
@@ -52,7 +54,8 @@ export type FloatInput = Float32Array | ActqBuffer<Float32Array>;
 /** Codes as a typed array or a code buffer from alloc(n, Int8Array) etc. */
 export type CodesOf<T extends Int8Array | Uint8Array | Int16Array | Uint16Array> = T | ActqBuffer<T>;
 
-export interface ForwardOptions { tier?: 'precise' | 'fast' }
+export type Tier = 'precise' | 'balanced' | 'fast';
+export interface ForwardOptions { tier?: Tier }
 
 export type Rounding = 'half_even' | 'half_away' | 'half_up';
 export type IntCodes = Int8Array | Uint8Array | Int16Array | Uint16Array;
@@ -130,7 +133,7 @@ export interface Actq {
   readonly activations: readonly ActivationInfo[];
   activation(name: Name): ActivationInfo;
 
-  /** options.tier: 'precise' (default) or 'fast' (abs error <= 2^-14, piecewise-linear ones <= 2^-20, where the activation has a fast kernel) */
+  /** options.tier: 'precise' (default), 'balanced' (as accurate as every peer's kernel: gelu) or 'fast' (abs error <= 2^-14, piecewise-linear ones <= 2^-20), where the activation has a kernel of the tier; else the precise one */
   forward<N extends Name>(name: N, x: FloatInput, params?: Params<N>): Float32Array;
   forward<N extends Name>(name: N, x: FloatInput, params: Params<N>, out: null | undefined, options: ForwardOptions): Float32Array;
   forward<N extends Name, O extends FloatInput>(name: N, x: FloatInput, params: Params<N>, out: O, options?: ForwardOptions): O;

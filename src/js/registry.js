@@ -3,6 +3,8 @@
 // `params` argument (undefined | preset name | object) into the values the kernels take.
 
 const KINDS = ['number', 'integer', 'boolean', 'array'];
+/** The accuracy tiers of forward(), in the order of enum actq_tier (src/c/actq.h). */
+export const TIERS = Object.freeze(['precise', 'balanced', 'fast']);
 
 export function readRegistry(wasm, cstring) {
   const activations = [];
@@ -29,7 +31,9 @@ export function readRegistry(wasm, cstring) {
       id,
       name: cstring(wasm.actq_name(id)),
       formula: cstring(wasm.actq_formula(id)),
-      fast: wasm.actq_has_fast(id) === 1, // has a kernel of the 'fast' accuracy tier
+      // has a kernel of its own for the tier (else forward() runs the precise one)
+      balanced: wasm.actq_has_tier(id, TIERS.indexOf('balanced')) === 1,
+      fast: wasm.actq_has_tier(id, TIERS.indexOf('fast')) === 1,
       params: Object.freeze(params),
       presets: Object.freeze(presets),
     }));

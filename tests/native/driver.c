@@ -112,12 +112,13 @@ static void op_act(void) {
     actq_set_start(a.start);
     status = actq_validate(id) >= 0 ? ACTQ_E_ARGS : ACTQ_OK;
     if (status == ACTQ_OK) {
-      if ((which & 15) == 0) actq_forward(id, x, y, n);
-      else if ((which & 15) == 1) actq_derivative(id, x, y, n);
-      else actq_forward_fast(id, x, y, n);
+      static const uint32_t tiers[4] = { ACTQ_TIER_PRECISE, 0, ACTQ_TIER_FAST, ACTQ_TIER_BALANCED };
+      if ((which & 15) == 1) actq_derivative(id, x, y, n);
+      else actq_forward_tier(id, tiers[which & 3], x, y, n);
     }
   } else {
-    status = (which == 0 ? actq_forward_args : which == 1 ? actq_derivative_args : actq_forward_fast_args)(id, &a, x, y, n);
+    status = (which == 0 ? actq_forward_args : which == 1 ? actq_derivative_args : which == 2 ? actq_forward_fast_args
+              : actq_forward_balanced_args)(id, &a, x, y, n);
   }
   out_i32(status);
   out(y, (size_t)n * 4);

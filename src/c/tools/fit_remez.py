@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Minimax fits (linear Remez exchange, mpmath) for the forward kernels of vmath.h.
 
-Re-run to regenerate the hex-float constants EXP_P5, EXPM1_Q6, GELU_P / GELU_Q, GELU_FAST_P /
-GELU_FAST_Q, TANH_FAST_P / _Q and SIGMOID_FAST_P / _Q; prints each fit's max error with its
+Re-run to regenerate the hex-float constants EXP_P5, EXP2_P5, EXPM1_Q6, GELU_P / GELU_Q, GELU_BAL_P /
+GELU_BAL_Q, GELU_FAST_P / GELU_FAST_Q, TANH_FAST_P / _Q and SIGMOID_FAST_P / _Q; prints each fit's max error with its
 coefficients rounded to float32 (one at a time, lowest order first, refitting the others;
 the rational ones rounded once), not counting the rounding of the float32
 evaluation -- the accuracy tests measure whole kernels. Takes about two minutes.
@@ -107,6 +107,30 @@ Qn = [mpf(f32((-1) ** j * q / lead)) for j, q in enumerate(Q[:-1])] + [mpf(1)]
 err = max(abs(ev(Pn, -a) / ev(Qn, -a) / H(a) - 1) for a in linspace(0, 5.5, 3001))
 show('GELU_P (in -a), rel', err, Pn)
 show('GELU_Q (in -a, monic: the leading 1 is implicit)', err, Qn[:-1])
+
+# EXP2_P5: 2^f = 1 + f P(f), P degree 4, |f| <= 1/2, relative (gelu's balanced tier)
+P_exp2 = lambda f: (2 ** f - 1) / f if f != 0 else log(2)
+basis = [(lambda j: lambda r: r ** j)(j) for j in range(5)]
+w_exp2 = lambda f: abs(f) / 2 ** f if f != 0 else mpf(10) ** -30
+c = rounded(P_exp2, basis, w_exp2, -mpf(1) / 2, mpf(1) / 2)
+err = max(abs(1 + f * ev(c, f) - 2 ** f) / 2 ** f for f in linspace(-0.5, 0.5, 4001))
+show('EXP2_P5, 2^f = 1 + f P(f), rel', err, c)
+
+# GELU_BAL_P / GELU_BAL_Q: H = P(a)/Q(a), degrees 2/3 on [0, 5.5], for the balanced tier:
+# weighted so the absolute error of a Phi(-a) is <= 2e-7 and, where a <= 3.45 (|gelu| >=
+# 1e-3, the ULP metric), the relative error <= 3e-5; written in -a with Q monic
+EH, rho = mpf('2e-7'), mpf('3e-5')
+w_bal = lambda a: max(a * Phi(-a) / EH, 1 / rho if a <= mpf('3.45') else 0) / H(a)
+P, Q = rational(H, 2, 3, w_bal, mpf(0), mpf('5.5'), loops=8)
+lead = -Q[-1]  # (-1)^3
+Pn = [mpf(f32((-1) ** j * p / lead)) for j, p in enumerate(P)]
+Qn = [mpf(f32((-1) ** j * q / lead)) for j, q in enumerate(Q[:-1])] + [mpf(1)]
+g = linspace(0, mpf('13.25'), 6001)
+rel = [(a, ev(Pn, -a) / ev(Qn, -a) / H(a) - 1) for a in g]
+abs_err = max(abs(a * Phi(-a) * r) for a, r in rel)
+print(f'/* GELU_BAL: rel error {float(max(abs(r) for a, r in rel if a <= 3.45)):.3g} on [0, 3.45] */')
+show('GELU_BAL_P (in -a), abs error of a Phi(-a) on [0, 13.25]', abs_err, Pn)
+show('GELU_BAL_Q (in -a, monic: the leading 1 is implicit)', abs_err, Qn[:-1])
 
 # GELU_FAST_P / GELU_FAST_Q: Phi(-a) = 1/2 - a R(a^2), R = P(u)/Q(u), u = a^2 <= 4.5^2,
 # fitted for the absolute error of a Phi(-a) (weight u on R)

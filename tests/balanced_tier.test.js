@@ -1,0 +1,87 @@
+// The 'balanced' accuracy tier (forward(..., { tier: 'balanced' })): at least as accurate as
+// every peer framework's kernel (the bench measures the peers: bench/run.mjs), in fewer
+// instructions than the precise kernel. gelu has one (vmath.h v_gelu_balanced); the others
+// run their precise kernel. Bounds are the measured maxima with some room, so a kernel that
+// gets worse fails here first; NaN, +-inf, -0 as documented; the same bits in the SIMD and
+// scalar builds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { load } from 'actq';
+import { REFERENCES } from './reference.js';
+import { paramsObject, rng, samplePoints, ulpOf } from './accuracy.js';
+
+const aq = await load();
+const scalar = await load({ simd: false });
+const balanced = (w, name, x, out = null) => w.forward(name, x, null, out, { tier: 'balanced' });
+
+// [max ULP where |ref| >= 1e-3, max abs] over the test points of [-20, 20], measured: gelu
+// 102.3 ULP, 2.42e-7 (the peers on the bench grid: LiteRT 3907 ULP / 1.1e-6, onnxruntime-web
+// 614 / 4.5e-7, tfjs has no gelu kernel)
+const MEASURED = { gelu: [102.4, 2.43e-7] };
+const BOUND = { gelu: [110, 2.5e-7] };
+
+test('the balanced tier exists for gelu alone', () => {
+  assert.deepEqual(aq.activations.filter((a) => a.balanced).map((a) => a.name), Object.keys(BOUND));
+  assert.deepEqual(scalar.activations.filter((a) => a.balanced).map((a) => a.name), Object.keys(BOUND));
+});
+
+for (const name of Object.keys(BOUND)) {
+  test(`${name} balanced tier: max ULP and abs error over [-20, 20] within the bound; NaN, +-inf and -0`, () => {
+    const x = samplePoints(), entry = aq.activation(name), p = paramsObject(entry), ref = REFERENCES[name].f;
+    for (const w of [aq, scalar]) {
+      const y = balanced(w, name, x);
+      let maxUlp = 0, maxAbs = 0, ulpAt = NaN, absAt = NaN;
+      for (let i = 0; i < x.length; i++) {
+        const r = ref(x[i], p, i), err = Math.abs(y[i] - r);
+        if (!(err <= maxAbs)) { maxAbs = err; absAt = x[i]; }
+        if (Math.abs(r) >= 1e-3 && !(err / ulpOf(r) <= maxUlp)) { maxUlp = err / ulpOf(r); ulpAt = x[i]; }
+      }
+      const [bu, ba] = BOUND[name], [mu, ma] = MEASURED[name];
+      assert.ok(maxUlp <= bu && maxUlp <= mu * 1.02, `max ULP ${maxUlp} at x = ${ulpAt} (bound ${bu}, measured ${mu})`);
+      assert.ok(maxAbs <= ba && maxAbs <= ma * 1.02, `max abs ${maxAbs} at x = ${absAt} (bound ${ba}, measured ${ma})`);
+      // cheaper than precise, and the precise kernel is not what runs
+      const precise = w.forward(name, x);
+      assert.ok(!Buffer.from(y.buffer).equals(Buffer.from(precise.buffer)), 'the balanced kernel is its own');
+    }
+    const edge = balanced(aq, name, Float32Array.of(Infinity, -Infinity, -0, 0, -1e-30, 1e-30, -13.25, -1e4));
+    assert.equal(edge[0], Infinity);
+    assert.ok(Object.is(edge[2], -0) && Object.is(edge[3], 0), `gelu(-0), gelu(0) = ${edge[2]}, ${edge[3]}`);
+    assert.equal(Math.abs(edge[1]), 0);
+    for (const i of [4, 5]) { // gelu(x) = x / 2 for tiny x, to the tail's relative error at 0
+      const half = Math.fround([-1e-30, 1e-30][i - 4]) / 2;
+      assert.ok(Math.abs(edge[i] - half) <= 1e-5 * Math.abs(half), `gelu(${2 * half}) = ${edge[i]}`);
+    }
+    assert.ok(Math.abs(edge[6]) < 1e-30 && Math.abs(edge[7]) < 1e-30, `the far tail: ${edge[6]}, ${edge[7]}`);
+  });
+}
+
+test('balanced tier: the SIMD and scalar builds return the same bits, NaN payloads unchanged; without a kernel of the tier, the precise bits', () => {
+  const next = rng(13), x = new Float32Array(50000);
+  for (let i = 0; i < x.length; i++) x[i] = (next() - 0.5) * (next() < 0.5 ? 60 : 2 ** (next() * 60 - 30));
+  const nan = new Float32Array(new Uint32Array([0x7fc00000, 0xffc00001, 0x7fa00002]).buffer);
+  x.set(nan, 0);
+  for (const entry of aq.activations) {
+    const a = balanced(aq, entry.name, x), b = balanced(scalar, entry.name, x);
+    assert.ok(Buffer.from(a.buffer).equals(Buffer.from(b.buffer)), `${entry.name}: SIMD and scalar bits differ`);
+    assert.deepEqual([...new Uint32Array(a.buffer, 0, 3)], [...new Uint32Array(nan.buffer)], `${entry.name}: NaN payloads`);
+    if (!entry.balanced) {
+      const precise = aq.forward(entry.name, x);
+      assert.ok(Buffer.from(a.buffer).equals(Buffer.from(precise.buffer)), `${entry.name}: no balanced kernel, so the precise bits`);
+    }
+  }
+});
+
+test('balanced tier on buffers from alloc(), in place and x -> y, at every length mod 16', () => {
+  const next = rng(17);
+  for (let n = 0; n < 48; n++) {
+    const x = new Float32Array(n).map(() => (next() - 0.5) * 16);
+    const want = balanced(aq, 'gelu', x);
+    const src = aq.alloc(n), dst = aq.alloc(n);
+    src.view.set(x);
+    balanced(aq, 'gelu', src, dst);
+    assert.deepEqual([...dst.view], [...want], `x -> y, n = ${n}`);
+    balanced(aq, 'gelu', src, src);
+    assert.deepEqual([...src.view], [...want], `in place, n = ${n}`);
+    src.free(); dst.free();
+  }
+});
