@@ -286,12 +286,19 @@ V_INLINE vf expm1_max_fast_f(vf x, const actq_args* k) { return v_max(x, expm1_e
 V_INLINE vf expm1_sel_fast_f(vf x, const actq_args* k) {
   return v_sel(v_gt(x, ZERO), v_mul(x, v_set(P(1))), expm1_em(x, k));
 }
+/* a = b = c = 1 (elu and celu with alpha = 1, the defaults): max(x, exp(min(x, 0)) - 1), the
+ * two products gone (2 instructions of 21) */
+V_INLINE vf expm1_unit_fast_f(vf x, const actq_args* k) {
+  (void)k;
+  return v_max(x, v_sub(v_exp_fast(v_min(x, ZERO), 1), ONE));
+}
 MAP_LOOP(expm1_max_fast, expm1_max_fast_f, 8, 1) /* no NaN guard (see above) */
+MAP_LOOP(expm1_unit_fast, expm1_unit_fast_f, 8, 1)
 MAP_U(expm1_sel_fast, expm1_sel_fast_f, 2)
 static void expm1_unit_run(size_t n, const float* x, float* y, const actq_args* a, double sa, double sb, double sc) {
   actq_args b = *a;
   b.p[1] = sa, b.p[2] = sb, b.p[3] = sc;
-  (sa == 1 && sb * sc <= 1 + 1e-9 ? expm1_max_fast : expm1_sel_fast)(n, x, y, &b);
+  (sa == 1 && sb == 1 && sc == 1 ? expm1_unit_fast : sa == 1 && sb * sc <= 1 + 1e-9 ? expm1_max_fast : expm1_sel_fast)(n, x, y, &b);
 }
 static void elu_fast(size_t n, const float* x, float* y, const actq_args* a) { expm1_unit_run(n, x, y, a, 1, a->p[0], 1); }
 
