@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { load } from 'actq';
 import { REFERENCES } from './reference.js';
 import { paramsObject, rng, samplePoints } from './accuracy.js';
+import { checkTierBits } from './tiers.js';
 
 const aq = await load();
 const scalar = await load({ simd: false });
@@ -65,20 +66,8 @@ for (const entry of withFast) {
   });
 }
 
-test('fast tier: the SIMD and scalar builds return the same bits; NaN payloads unchanged', () => {
-  const next = rng(11), x = new Float32Array(50000);
-  for (let i = 0; i < x.length; i++) x[i] = (next() - 0.5) * (next() < 0.5 ? 60 : 2 ** (next() * 60 - 30));
-  const nan = new Float32Array(new Uint32Array([0x7fc00000, 0xffc00001, 0x7fa00002]).buffer);
-  x.set(nan, 0);
-  for (const entry of aq.activations) {
-    const a = fast(aq, entry.name, x), b = fast(scalar, entry.name, x);
-    assert.ok(Buffer.from(a.buffer).equals(Buffer.from(b.buffer)), `${entry.name}: SIMD and scalar bits differ`);
-    assert.deepEqual([...new Uint32Array(a.buffer, 0, 3)], [...new Uint32Array(nan.buffer)], `${entry.name}: NaN payloads`);
-    if (!withFast.includes(entry)) {
-      const precise = aq.forward(entry.name, x);
-      assert.ok(Buffer.from(a.buffer).equals(Buffer.from(precise.buffer)), `${entry.name}: no fast kernel, so the precise bits`);
-    }
-  }
+test('fast tier: the SIMD and scalar builds return the same bits; NaN payloads unchanged; without a kernel of the tier, the precise bits', () => {
+  checkTierBits(aq, scalar, 'fast', 11);
 });
 
 test('fast tier with non-default parameters: SIMD and scalar bits agree, within the bound', () => {
