@@ -213,11 +213,14 @@ V_INLINE vf v_sigmoid_num(vf x, vf* den, int fast) {
   *den = v_add(v_set(1.0f), e);
   return v_max(e, v_andnot_mask(i_shr_s(v_bits(x), 31), v_set(1.0f)));
 }
-/* sigmoid from e = exp(-|x|) by rr1 and degree 5 (3.2 ULP, as XNNPACK's rr2-p5) */
-V_INLINE vf v_sigmoid_rr1_p5(vf x) {
+/* sigmoid from e = exp(-|x|) by rr1 and degree 5 (3.2 ULP, as XNNPACK's rr2-p5), in two
+ * steps (the forward kernel runs them as two loops) */
+V_INLINE vf v_exp_neg_abs_p5(vf x) {
   vf s;
   const vf r = v_exp_rr1(v_max(v_or_sign(x), v_set(EXP_FLUSH_MIN)), &s);
-  const vf e = v_exp_p5(s, r);
+  return v_exp_p5(s, r);
+}
+V_INLINE vf v_sigmoid_from_e(vf x, vf e) {
   const vf f = v_div(e, v_add(v_set(1.0f), e)); /* sigmoid(-|x|) */
   /* x >= 0: 1 - f, whose last rounding is its only one that matters: 1 / (1 + e) would add
    * the rounding of 1 + e (max abs error 9.0e-8 against 8.7e-8, XNNPACK's; same speed) */
