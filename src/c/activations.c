@@ -62,7 +62,7 @@ V_INLINE vf keep_nan(vf x, vf y) { return v_max(v_min(x, v_set(-__builtin_inff()
  * over blocks of SPLIT_BLOCK elements through a buffer that stays in L1. V8 has 16 vector
  * registers; an 8-unrolled loop over a long body spills a third of its instructions, and
  * each stage alone holds fewer constants and temporaries (sigmoid: the exp, then the
- * division and select: 1.05-1.10x one loop, paired, both orders). The last, partial block
+ * division and select: 1.02-1.10x one loop, paired A/B in both orders). The last, partial block
  * runs through the same loops on a zero-padded copy, rounded up to whole vectors. */
 #define SPLIT_BLOCK 1024
 #define MAP_SPLIT(kernel, first, second, unroll)                                      \
