@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Minimax fits (linear Remez exchange, mpmath) for the forward kernels of vmath.h.
 
-Re-run to regenerate the hex-float constants EXP_P5, EXP2_P5, EXPM1_Q6, GELU_P / GELU_Q, GELU_BAL_P /
-GELU_BAL_Q, GELU_FAST_P / GELU_FAST_Q, TANH_FAST_P / _Q and SIGMOID_FAST_P / _Q; prints each fit's max error with its
-coefficients rounded to float32 (one at a time, lowest order first, refitting the others;
+Re-run to regenerate the hex-float constants EXP_P5, EXP2_F3, EXP2_F4, EXP2_P5, EXPM1_Q6,
+GELU_P / GELU_Q, GELU_BAL_P / GELU_BAL_Q, GELU_FAST_P / GELU_FAST_Q, TANH_FAST_P / _Q and
+SIGMOID_FAST_P / _Q; prints each fit's max error with its coefficients rounded to float32 (one at a time, lowest order first, refitting the others;
 the rational ones rounded once), not counting the rounding of the float32
 evaluation -- the accuracy tests measure whole kernels. Takes about two minutes.
 
@@ -108,13 +108,15 @@ err = max(abs(ev(Pn, -a) / ev(Qn, -a) / H(a) - 1) for a in linspace(0, 5.5, 3001
 show('GELU_P (in -a), rel', err, Pn)
 show('GELU_Q (in -a, monic: the leading 1 is implicit)', err, Qn[:-1])
 
-# EXP2_P5: 2^f = 1 + f P(f), P degree 4, |f| <= 1/2, relative (gelu's balanced tier)
+# EXP2_F3, EXP2_F4, EXP2_P5: 2^f = 1 + f P(f), P degree 2, 3, 4, |f| <= 1/2, relative (the
+# fast tier's exp; gelu's balanced tier)
 P_exp2 = lambda f: (2 ** f - 1) / f if f != 0 else log(2)
-basis = [(lambda j: lambda r: r ** j)(j) for j in range(5)]
 w_exp2 = lambda f: abs(f) / 2 ** f if f != 0 else mpf(10) ** -30
-c = rounded(P_exp2, basis, w_exp2, -mpf(1) / 2, mpf(1) / 2)
-err = max(abs(1 + f * ev(c, f) - 2 ** f) / 2 ** f for f in linspace(-0.5, 0.5, 4001))
-show('EXP2_P5, 2^f = 1 + f P(f), rel', err, c)
+for name, terms in [('EXP2_F3', 3), ('EXP2_F4', 4), ('EXP2_P5', 5)]:
+    basis = [(lambda j: lambda r: r ** j)(j) for j in range(terms)]
+    c = rounded(P_exp2, basis, w_exp2, -mpf(1) / 2, mpf(1) / 2)
+    err = max(abs(1 + f * ev(c, f) - 2 ** f) / 2 ** f for f in linspace(-0.5, 0.5, 4001))
+    show(f'{name}, 2^f = 1 + f P(f), rel', err, c)
 
 # GELU_BAL_P / GELU_BAL_Q: H = P(a)/Q(a), degrees 2/3 on [0, 5.5], for the balanced tier:
 # weighted so the absolute error of a Phi(-a) is <= 2e-7 and, where a <= 3.45 (|gelu| >=
