@@ -35,12 +35,13 @@ export const ulpOf = (r) => 2 ** (Math.max(Math.floor(Math.log2(Math.abs(r))), -
  *  given values), so tests and kernels agree on what a call's parameters are. */
 export { paramsObject };
 
-/** { maxUlp, maxAbs, ulpAt, absAt } of aq.forward / aq.derivative (which) against float64. */
-export function measure(aq, name, which, params, x) {
+/** { maxUlp, maxAbs, ulpAt, absAt } of aq.forward / aq.derivative (which) against float64;
+ *  options: forward's (an accuracy tier). */
+export function measure(aq, name, which, params, x, options) {
   const entry = aq.activation(name);
   const ref = REFERENCES[entry.name][which === 'forward' ? 'f' : 'd'];
   const p = paramsObject(entry, params);
-  const y = aq[which](name, x, params);
+  const y = which === 'forward' ? aq.forward(name, x, params, undefined, options) : aq.derivative(name, x, params);
   let maxUlp = 0, maxAbs = 0, ulpAt = NaN, absAt = NaN;
   for (let i = 0; i < x.length; i++) {
     const r = ref(x[i], p, i);

@@ -254,7 +254,7 @@ V_INLINE vf gelu_d(vf x, const actq_args* k) {
 KERNELS_HOT(gelu, gelu_f, gelu_d, 4)
 V_INLINE vf gelu_fast_f(vf x, const actq_args* k) { (void)k; return v_gelu_fast_rat33(x); }
 MAP_U(gelu_fast_forward, gelu_fast_f, 4)
-/* the balanced tier (vmath.h): 1.5x the precise kernel (bench/run.mjs, paired) */
+/* the balanced tier (vmath.h): 1.4-1.5x the precise kernel (bench/run.mjs, paired) */
 V_INLINE vf gelu_balanced_f(vf x, const actq_args* k) { (void)k; return v_gelu_balanced(x); }
 MAP_U(gelu_balanced_forward, gelu_balanced_f, 4)
 

@@ -176,8 +176,11 @@ V_INLINE vf v_exp_rr1(vf z, vf* s) {
 
 /* exp(r) = 1 + r P(r) on |r| <= ln2/2, P degree 4: minimax rel err 9.2e-8
  * (tools/fit_remez.py); exp = s + (s r) P(r) */
+/* s (1 + r P(r)) as s + (s r) P(r), P's n coefficients c: exp from its reduction (s = 2^n, r
+ * the reduced argument), with no rounding of 1 + r P(r) */
+V_INLINE vf v_exp_from(vf s, vf r, const float* c, int n) { return v_add(s, v_mul(v_mul(s, r), V_HORNER(r, c, n))); }
 static const float EXP_P5[5] = { 0x1.fffff6p-1f, 0x1.fffdc4p-2f, 0x1.555a8ap-3f, 0x1.573accp-5f, 0x1.0f992ep-7f };
-V_INLINE vf v_exp_p5(vf s, vf r) { return v_add(s, v_mul(v_mul(s, r), V_HORNER(r, EXP_P5, 5))); }
+V_INLINE vf v_exp_p5(vf s, vf r) { return v_exp_from(s, r, EXP_P5, 5); }
 /* degree 6: exp = s + s (r + r^2 Q(r)), EXPM1_Q (rel err 2.3e-8) */
 V_INLINE vf v_exp_expm1_q(vf s, vf r) {
   return v_add(s, v_mul(s, v_add(r, v_mul(v_mul(r, r), V_HORNER(r, EXPM1_Q, 5)))));
@@ -206,7 +209,7 @@ static const float EXP2_F4[4] = { 0x1.62e12cp-1f, 0x1.ec03a8p-3f, 0x1.c9fcd0p-5f
 V_INLINE vf v_exp_fast(vf z, int deg4) {
   vf s;
   const vf f = v_exp2_reduce(v_mul(v_max(z, v_set(EXP_FLUSH_MIN)), v_set(LOG2E)), &s);
-  return v_add(s, v_mul(v_mul(s, f), deg4 ? V_HORNER(f, EXP2_F4, 4) : V_HORNER(f, EXP2_F3, 3)));
+  return deg4 ? v_exp_from(s, f, EXP2_F4, 4) : v_exp_from(s, f, EXP2_F3, 3);
 }
 /* log1p(e) = e P(e) on [0, 1], P degree 4: abs err 9.9e-6 (tools/fit_remez.py LOG1P_FAST) */
 static const float LOG1P_F5[5] = { 0x1.ffbdbap-1f, -0x1.f7b4c6p-2f, 0x1.2866cap-2f, -0x1.169da8p-3f, 0x1.0762acp-5f };
@@ -317,7 +320,7 @@ V_INLINE vf v_gelu_balanced(vf x) {
   const vf na = v_max(v_or_sign(x), v_set(-13.25f)); /* -min(|x|, 13.25) */
   vf s;
   const vf f = v_exp2_reduce(v_mul(v_mul(na, na), v_set(-0.5f * LOG2E)), &s);
-  const vf e = v_add(s, v_mul(v_mul(s, f), V_HORNER(f, EXP2_P5, 5)));
+  const vf e = v_exp_from(s, f, EXP2_P5, 5);
   vf q = v_add(na, v_set(GELU_BAL_Q[2])); /* Q is monic */
 #pragma clang loop unroll(full)
   for (int i = 1; i >= 0; --i) q = v_add(v_mul(q, na), v_set(GELU_BAL_Q[i]));

@@ -195,19 +195,17 @@ class Actq {
 
   _activation(which, name, x, params, out, options) {
     const entry = this.activation(name);
-    const tier = options?.tier ?? 'precise';
-    if (!TIERS.includes(tier)) {
-      throw new RangeError(`options.tier must be ${TIERS.map((t) => `'${t}'`).join(', ')}, got ${typeof tier === 'string' ? `'${tier}'` : typeName(tier)}`);
+    const tier = options?.tier ?? 'precise', t = TIERS.indexOf(tier); // t: enum actq_tier
+    if (t < 0) {
+      throw new RangeError(`options.tier must be ${TIERS.map((s) => `'${s}'`).join(', ')}, got ${typeof tier === 'string' ? `'${tier}'` : typeName(tier)}`);
     }
     this._checkInput(x);
     out = this._checkOut(out, x.length);
     const wasm = this.#wasm;
-    const t = TIERS.indexOf(tier); // enum actq_tier
-    const run = which === 'derivative' ? (src, dst, m) => wasm.actq_derivative(entry.id, src, dst, m)
-      : (src, dst, m) => wasm.actq_forward_tier(entry.id, t, src, dst, m);
     return this._withParams(entry, params, () => this._stream(x, out ?? new Float32Array(x.length), (src, dst, m, start) => {
       wasm.actq_set_start(start);
-      run(src, dst, m);
+      if (which === 'derivative') wasm.actq_derivative(entry.id, src, dst, m);
+      else wasm.actq_forward_tier(entry.id, t, src, dst, m);
     }));
   }
 

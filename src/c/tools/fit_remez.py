@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Minimax fits (linear Remez exchange, mpmath) for the forward kernels of vmath.h.
 
-Re-run to regenerate the hex-float constants EXP_P5, EXP2_F3, EXP2_F4, EXP2_P5, EXPM1_Q6,
+Re-run to regenerate the hex-float constants EXP_P5, EXP2_F3, EXP2_F4, EXP2_P5, LOG1P_F5, EXPM1_Q6,
 GELU_P / GELU_Q, GELU_BAL_P / GELU_BAL_Q, GELU_FAST_P / GELU_FAST_Q, TANH_FAST_P / _Q and
 SIGMOID_FAST_P / _Q; prints each fit's max error with its coefficients rounded to float32 (one at a time, lowest order first, refitting the others;
 the rational ones rounded once), not counting the rounding of the float32
@@ -146,6 +146,15 @@ def v_fast(a):
 err = max(abs(a * Phi(-a) - v_fast(a)) for a in linspace(0, L + 5, 3001))
 show('GELU_FAST_P, abs error of a Phi(-a) on [0, inf)', err, P32)
 show('GELU_FAST_Q (Q(0) = 1)', err, Q32)
+
+# LOG1P_FAST: log1p(e) = e P(e), P degree 4, e in [0, 1], absolute error (the fast tier's
+# log1p: log_sigmoid, softplus, mish)
+from mpmath import log1p
+P_l1p = lambda e: log1p(e) / e if e != 0 else mpf(1)
+basis = [(lambda j: lambda r: r ** j)(j) for j in range(5)]
+c = rounded(P_l1p, basis, lambda e: e if e != 0 else mpf(10) ** -30, mpf(0), mpf(1))
+err = max(abs(e * ev(c, e) - log1p(e)) for e in linspace(0, 1, 4001))
+show('LOG1P_FAST (LOG1P_F5), log1p(e) = e P(e), abs', err, c)
 
 # EXPM1_Q6: expm1(r) = r + r^2 Q(r), Q with 6 coefficients (degree 7), |r| <= ln2/2, error
 # relative to expm1(r) (elu's precise tier)
