@@ -121,6 +121,35 @@ test('special values: NaN propagates, +-inf give the limits, odd functions keep 
   }
 });
 
+// The unrolled kernels test for NaN once per block of up to 32 elements (the block's sum) and
+// then apply the guard to that block alone: NaNs (quiet, signalling, negative, with payloads)
+// scattered through a long array, and +inf and -inf in one block (a NaN sum without a NaN),
+// must give the bits of each element computed alone, in place and x -> y, in every tier.
+test('NaN anywhere in a long array keeps its payload; every other element as computed alone (every tier, in place and x -> y)', () => {
+  const next = rng(31), n = 1000;
+  const x = new Float32Array(n), u = new Uint32Array(x.buffer);
+  for (let i = 0; i < n; i++) x[i] = (next() - 0.5) * 24;
+  const payloads = [0x7fc00000, 0xffc00001, 0x7fa00002, 0xff812345, 0x7fffffff];
+  for (let k = 0; k < 40; k++) u[Math.floor(next() * n)] = payloads[k % payloads.length];
+  x[500] = Infinity; x[504] = -Infinity; x[509] = Infinity; x[513] = -Infinity; // the same lane of a block
+  const bits = (a) => [...new Uint32Array(a.buffer, a.byteOffset, a.length)];
+  for (const entry of aq.activations) {
+    for (const tier of ['precise', 'fast', 'balanced']) {
+      for (const build of [aq, scalar]) {
+        const alone = new Float32Array(n), aloneBits = new Uint32Array(alone.buffer); // bits: a float read as a number is quieted
+        for (let i = 0; i < n; i++) aloneBits[i] = new Uint32Array(build.forward(entry.name, x.subarray(i, i + 1), null, null, { tier }).buffer)[0];
+        const what = `${entry.name} ${tier} (${build === aq ? 'SIMD' : 'scalar'})`;
+        assert.deepEqual(bits(build.forward(entry.name, x, null, null, { tier })), bits(alone), `${what}, x -> y`);
+        const buf = build.alloc(n);
+        buf.view.set(x);
+        build.forward(entry.name, buf, null, buf, { tier });
+        assert.deepEqual(bits(buf.view), bits(alone), `${what}, in place`);
+        buf.free();
+      }
+    }
+  }
+});
+
 function randomInputs(n, seed) {
   const next = rng(seed), x = new Float32Array(n + EDGE.length);
   for (let i = 0; i < n; i++) {

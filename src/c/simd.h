@@ -73,6 +73,7 @@ V_INLINE vm v_eq(vf a, vf b) { return wasm_f32x4_eq(a, b); }
 V_INLINE vm v_isnan(vf a) { return wasm_f32x4_ne(a, a); }
 V_INLINE vm m_and(vm a, vm b) { return wasm_v128_and(a, b); }
 V_INLINE vm m_or(vm a, vm b) { return wasm_v128_or(a, b); }
+V_INLINE int m_any(vm m) { return wasm_v128_any_true(m); }
 V_INLINE vf v_sel(vm m, vf a, vf b) { return wasm_v128_bitselect(a, b, V_SEL_MASK(m)); }
 /* the magnitude of a with the sign of s */
 V_INLINE vf v_copysign(vf a, vf s) {
@@ -144,6 +145,7 @@ V_INLINE vm v_eq(vf a, vf b) { return a == b ? ~0u : 0u; }
 V_INLINE vm v_isnan(vf a) { return a != a ? ~0u : 0u; }
 V_INLINE vm m_and(vm a, vm b) { return a & b; }
 V_INLINE vm m_or(vm a, vm b) { return a | b; }
+V_INLINE int m_any(vm m) { return m != 0; }
 V_INLINE vf v_sel(vm m, vf a, vf b) { return m ? a : b; }
 V_INLINE vf v_copysign(vf a, vf s) { return __builtin_copysignf(a, s); }
 V_INLINE vi v_bits(vf a) { vi r; memcpy(&r, &a, 4); return r; }
