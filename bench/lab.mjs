@@ -18,11 +18,10 @@
 // Ratios are taken per round (paired) and summarised by their median and interquartile
 // range: this VM's speed swings by up to 2x within a second (noisy neighbours), so single
 // rates drift between runs more than the ratios do.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import os from 'node:os';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const { values: opt } = parseArgs({
@@ -43,7 +42,8 @@ if (!needed.every((p) => existsSync(new URL(`node_modules/${p}/package.json`, im
   execFileSync('npm', ['install', '--prefix', benchDir, '--no-audit', '--no-fund'], { stdio: ['ignore', 2, 2] });
 }
 
-const { sampleRates, median } = await import('./measure.mjs');
+const { sampleRates, median, machine } = await import('./measure.mjs');
+const { writeMachineBlock, sourceRevision } = await import('./readme.mjs');
 const { loadData } = await import('../src/js/lab/data.js');
 const { rng, shuffle } = await import('../src/js/lab/random.js');
 const actqPeer = await import('./peers/lab_actq.mjs');
@@ -71,24 +71,8 @@ function paired(a, b) {
 
 // ---- the machine ---------------------------------------------------------------------------
 
-function machine() {
-  let model = os.cpus()[0]?.model ?? '?', flags = [];
-  try {
-    const out = execFileSync('lscpu', { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
-    model = out.match(/^Model name:\s*(.+)$/m)?.[1]?.trim() ?? model;
-    flags = out.match(/^Flags:\s*(.+)$/m)?.[1]?.split(/\s+/) ?? [];
-  } catch { /* no lscpu: model from os.cpus(), flags unknown */ }
-  // The x86 features worth knowing: V8 lowers 128-bit wasm SIMD to SSE4.1 (or AVX/VEX)
-  // instructions; wasm has no 256/512-bit vectors and (without relaxed SIMD) no FMA, so
-  // avx2, fma and avx512f say what native code would get, not what either wasm GEMM uses.
-  const features = Object.fromEntries(['sse4_1', 'avx', 'avx2', 'fma', 'avx512f'].map((f) => [f, flags.includes(f)]));
-  return { cpu: model, cores: os.cpus().length, features, flagsKnown: flags.length > 0, node: process.version, v8: process.versions.v8, platform: `${os.platform()} ${os.arch()}` };
-}
 const mach = machine();
-const featureText = mach.flagsKnown
-  ? Object.entries(mach.features).map(([f, on]) => (on ? f : `no ${f}`)).join(' ')
-  : 'flags unknown (no lscpu)';
-const machineLine = `Machine: ${mach.cpu} (${mach.cores} cores; ${featureText}), ${mach.platform}; Node ${mach.node}, V8 ${mach.v8}; single thread.`;
+const machineLine = mach.text;
 log(machineLine);
 
 // ---- systems -------------------------------------------------------------------------------
@@ -229,6 +213,7 @@ if (opt.json) {
   const f0 = (v) => Math.round(v).toLocaleString('en-US');
   const f2 = (v) => v.toFixed(2);
   const range = (s, f) => `${f(s.q1)} – ${f(s.q3)}`;
+  out(`Results of ${new Date().toISOString().slice(0, 10)}${opt.quick ? ' (--quick)' : ''}, actq at ${sourceRevision()}.`);
   out(machineLine);
   out(`Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join('; ')}.`);
   out();
@@ -273,13 +258,8 @@ if (opt.json) {
   if (opt.readme) writeReadme(lines.join('\n'));
 }
 
-/** The README's lab benchmark section is this script's output, never typed by hand. */
+/** The README's lab benchmark section is this script's output, never typed by hand: one block per machine. */
 function writeReadme(text) {
-  const file = new URL('../README.md', import.meta.url);
-  const BEGIN = '<!-- lab-bench -->', END = '<!-- /lab-bench -->';
-  const readme = readFileSync(file, 'utf8');
-  const from = readme.indexOf(BEGIN), to = readme.indexOf(END);
-  if (from < 0 || to < from) throw new Error(`README.md has no ${BEGIN} ... ${END} section`);
-  writeFileSync(file, `${readme.slice(0, from)}${BEGIN}\n${text.replace(/^### /gm, '#### ')}\n${readme.slice(to)}`);
-  console.error('bench:lab: README.md updated');
+  const kept = writeMachineBlock('<!-- lab-bench -->', '<!-- /lab-bench -->', mach.cpu, text.replace(/^### /gm, '#### '));
+  console.error(`bench:lab: README.md updated (machines: ${kept.join('; ')})`);
 }

@@ -112,16 +112,25 @@ export function pairedRatio(a, b) {
  * relaxed SIMD, no FMA), Node and V8 versions.
  */
 export function machine() {
-  let model = os.cpus()[0]?.model ?? '?', flags = [], mhz = '';
+  let model = os.cpus()[0]?.model ?? '?', flags = [], mhz = '', family = '';
   try {
     const out = execFileSync('lscpu', { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
     model = out.match(/^Model name:\s*(.+)$/m)?.[1]?.trim() ?? model;
     flags = out.match(/^Flags:\s*(.+)$/m)?.[1]?.split(/\s+/) ?? [];
     const l2 = out.match(/^L2 cache:\s*(.+)$/m)?.[1]?.trim(), l3 = out.match(/^L3 cache:\s*(.+)$/m)?.[1]?.trim();
     mhz = [l2 && `L2 ${l2}`, l3 && `L3 ${l3}`].filter(Boolean).join(', ');
+    // virtual machines often name only the vendor ("AMD EPYC"): family and model tell the generation
+    const fam = out.match(/^CPU family:\s*(\d+)$/m)?.[1], mod = out.match(/^Model:\s*(\d+)$/m)?.[1];
+    if (fam && mod) family = `family ${fam}, model ${mod}`;
   } catch { /* no lscpu: model from os.cpus(), flags unknown */ }
-  const features = ['sse4_1', 'avx', 'avx2', 'fma', 'avx512f'].map((f) => (flags.includes(f) ? f : `no ${f}`)).join(' ');
-  const text = `Machine: ${model} (${os.cpus().length} cores; ${flags.length ? features : 'flags unknown (no lscpu)'}` +
+  // The x86 features worth knowing: V8 lowers 128-bit wasm SIMD to SSE4.1 (or AVX/VEX)
+  // instructions; wasm has no 256/512-bit vectors and (without relaxed SIMD) no FMA, so
+  // avx2, fma and avx512f say what native code would get, not what wasm uses.
+  const featureList = ['sse4_1', 'avx', 'avx2', 'fma', 'avx512f'];
+  const features = Object.fromEntries(featureList.map((f) => [f, flags.includes(f)]));
+  const featureText = flags.length ? featureList.map((f) => (features[f] ? f : `no ${f}`)).join(' ') : 'flags unknown (no lscpu)';
+  const cpu = family ? `${model} (${family})` : model;
+  const text = `Machine: ${cpu} (${os.cpus().length} cores; ${featureText}` +
     `${mhz ? `; ${mhz}` : ''}), ${os.platform()} ${os.arch()}; Node ${process.version}, V8 ${process.versions.v8}; single thread.`;
-  return { cpu: model, cores: os.cpus().length, flags: flags.length ? features : null, caches: mhz, node: process.version, v8: process.versions.v8, text };
+  return { cpu, cores: os.cpus().length, features, flags: flags.length ? featureText : null, caches: mhz, node: process.version, v8: process.versions.v8, text };
 }

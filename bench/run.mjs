@@ -39,6 +39,7 @@ const { FLOAT_OPS, floatAccuracy, grid, timingInput } = await import('./ops.mjs'
 const { QUANT_OPS, quantSystems } = await import('./quant.mjs');
 const { sampleRates, loadTimes, median, pairedRatio, machine } = await import('./measure.mjs');
 const { speedAccuracySvg, svgToPng } = await import('./plot.mjs');
+const { writeMachineBlock, machineSlug, sourceRevision } = await import('./readme.mjs');
 
 const K = 1024, M = K * K;
 const config = opt.quick
@@ -202,7 +203,7 @@ const lines = [];
 const out = (s = '') => lines.push(s);
 const date = new Date().toISOString().slice(0, 10);
 const runSeconds = () => ((Date.now() - started) / 1000).toFixed(0);
-out(`### Results, ${date}${opt.quick ? ' (--quick)' : ''}`);
+out(`### ${mach.cpu}: results of ${date}${opt.quick ? ' (--quick)' : ''}, actq at ${sourceRevision()}`);
 out();
 out(mach.text);
 out(`Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join('; ')}.`);
@@ -219,7 +220,7 @@ out('|---|--:|--:|--:|---|---|');
 for (const t of targets) out(`| ${t.what} | ${Number.isFinite(t.ratio) ? t.ratio.toFixed(2) : '—'} | ${fmtIqr(t)} | ${t.goal} | ${t.vs} | ${t.pass ? 'pass' : 'MISS'} |`);
 out();
 if (opt.readme) {
-  out(`![speed against accuracy, per op: Gelem/s at 1M elements against max abs error over [-20, 20]](docs/bench.png)`);
+  out(`![speed against accuracy, per op: Gelem/s at 1M elements against max abs error over [-20, 20], ${mach.cpu}](${plotFile('png')})`);
   out();
 }
 out('<details><summary>Every system and size: elements/s (median), ratio to the reference (median [IQR] of per-round ratios), accuracy</summary>');
@@ -263,11 +264,12 @@ const panels = ops.filter((o) => o.kind !== 'quant' || o.name === 'dequantize').
 const svg = speedAccuracySvg(panels, { title: `Speed against accuracy at ${sizeName(plotSize)} elements`, subtitle: mach.text });
 if (opt.readme) {
   mkdirSync(new URL('../docs/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('../docs/bench.svg', import.meta.url), svg);
+  writeFileSync(new URL(`../${plotFile('svg')}`, import.meta.url), svg);
   try {
-    await svgToPng(svg, fileURLToPath(new URL('../docs/bench.png', import.meta.url)));
+    await svgToPng(svg, fileURLToPath(new URL(`../${plotFile('png')}`, import.meta.url)));
   } catch (e) { log(`bench: no PNG (${String(e?.message ?? e).split('\n')[0]})`); }
-  writeReadme(lines.join('\n'));
+  const kept = writeMachineBlock('<!-- bench -->', '<!-- /bench -->', mach.cpu, lines.join('\n'));
+  log(`bench: README.md updated (machines: ${kept.join('; ')}) and ${plotFile('svg')}, ${plotFile('png')}`);
 }
 
 if (opt.json) {
@@ -279,13 +281,5 @@ if (opt.json) {
 }
 log(`bench: ${runSeconds()} s`);
 
-/** The README's benchmark results are this script's output, never typed by hand. */
-function writeReadme(text) {
-  const file = new URL('../README.md', import.meta.url);
-  const BEGIN = '<!-- bench -->', END = '<!-- /bench -->';
-  const readme = readFileSync(file, 'utf8');
-  const from = readme.indexOf(BEGIN), to = readme.indexOf(END);
-  if (from < 0 || to < from) throw new Error(`README.md has no ${BEGIN} ... ${END} section`);
-  writeFileSync(file, `${readme.slice(0, from)}${BEGIN}\n${text}\n${readme.slice(to)}`);
-  log('bench: README.md updated (and docs/bench.svg, docs/bench.png)');
-}
+/** docs/bench-<machine>.svg / .png: one picture per machine, as the README keeps one block per machine */
+function plotFile(ext) { return `docs/bench-${machineSlug(mach.cpu)}.${ext}`; }
