@@ -131,13 +131,21 @@ static void __attribute__((noinline)) map_blocks(size_t n, const float* x, float
   static void kernel##_block(const float* x, float* y, size_t m, const actq_args* k) {  \
     enum { B = (unroll) * VLEN };                                                     \
     float e[SPLIT_BLOCK] __attribute__((aligned(16)));                               \
+    vf s = ZERO;                                                                      \
     for (size_t j = 0; j < m; j += B) {                                               \
       vf v[unroll];                                                                   \
       _Pragma("clang loop unroll(full)")                                              \
       for (int u = 0; u < (unroll); u++) v[u] = v_load(x + j + u * VLEN);             \
       _Pragma("clang loop unroll(full)")                                              \
+      for (int u = 0; u < (unroll); u++) s = v_add(s, v[u]);                          \
+      _Pragma("clang loop unroll(full)")                                              \
       for (int u = 0; u < (unroll); u++) v_store(e + j + u * VLEN, first(v[u], k));   \
     }                                                                                 \
+    /* keep_nan as in MAP_U: only for a block whose input sum is NaN; x kept aside, as y \
+     * may alias it */                                                                \
+    float xs[SPLIT_BLOCK] __attribute__((aligned(16)));                              \
+    const int nan = __builtin_expect(m_any(v_isnan(s)), 0);                           \
+    if (nan) memcpy(xs, x, m * sizeof(float));                                        \
     for (size_t j = 0; j < m; j += B) {                                               \
       vf v[unroll], w[unroll];                                                        \
       _Pragma("clang loop unroll(full)")                                              \
@@ -148,6 +156,7 @@ static void __attribute__((noinline)) map_blocks(size_t n, const float* x, float
       _Pragma("clang loop unroll(full)")                                              \
       for (int u = 0; u < (unroll); u++) v_store(y + j + u * VLEN, second(v[u], w[u], k)); \
     }                                                                                 \
+    if (nan) keep_nan_block(xs, y, m);                                                \
   }                                                                                   \
   static void kernel(size_t n, const float* x, float* y, const actq_args* a) {       \
     enum { B = (unroll) * VLEN };                                                     \
@@ -189,7 +198,7 @@ static void __attribute__((noinline)) map_blocks(size_t n, const float* x, float
 
 /* forward in two stages (MAP_SPLIT): e = exp(-|x|), then the division and the select */
 V_INLINE vf sigmoid_e(vf x, const actq_args* k) { (void)k; return v_exp_neg_abs_p5(x); }
-V_INLINE vf sigmoid_from_e(vf x, vf e, const actq_args* k) { (void)k; return keep_nan(x, v_sigmoid_from_e(x, e)); }
+V_INLINE vf sigmoid_from_e(vf x, vf e, const actq_args* k) { (void)k; return v_sigmoid_from_e(x, e); }
 /* sigmoid' = e / (1 + e)^2, e = exp(-|x|): symmetric, no 1 - f cancellation */
 V_INLINE vf sigmoid_d(vf x, const actq_args* k) {
   (void)k;
