@@ -579,7 +579,7 @@ MAP_U(leaky_relu_forward_any, leaky_relu_f, 4) MAP(leaky_relu_derivative, leaky_
 /* 0 < alpha <= 1: max(x, alpha x), the same bits in two instructions, and max keeps a NaN x
  * as it is (no guard) */
 V_INLINE vf leaky_relu_max_f(vf x, const actq_args* k) { return v_max(x, v_mul(x, v_set(P(0)))); }
-MAP_EXACT(leaky_relu_forward_max, leaky_relu_max_f, 4)
+MAP_EXACT(leaky_relu_forward_max, leaky_relu_max_f, 8) /* 8: 1.03-1.11x 4 on Zen 4 (paired, both orders) */
 static void leaky_relu_forward(size_t n, const float* x, float* y, const actq_args* a) {
   ((float)a->p[0] > 0 && (float)a->p[0] <= 1 ? leaky_relu_forward_max : leaky_relu_forward_any)(n, x, y, a);
 }
