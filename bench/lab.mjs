@@ -72,8 +72,7 @@ function paired(a, b) {
 // ---- the machine ---------------------------------------------------------------------------
 
 const mach = machine();
-const machineLine = mach.text;
-log(machineLine);
+log(mach.text);
 
 // ---- systems -------------------------------------------------------------------------------
 
@@ -203,7 +202,7 @@ for (const r of gemm) {
 const seconds = (performance.now() - t0) / 1000;
 if (opt.json) {
   console.log(JSON.stringify({
-    date: new Date().toISOString(), quick: opt.quick, config, train: TRAIN, machine: mach, machineLine, versions,
+    date: new Date().toISOString(), quick: opt.quick, config, train: TRAIN, machine: mach, versions,
     training: { samples: n, steps: Math.ceil(n / TRAIN.batch), systems: training, ratios: trainRatios, firstEpochLossSpread: lossSpread, tfjsTensorsLeaked: tensorsAfter - tensorsBefore },
     gemm, targets, seconds,
   }, null, 1));
@@ -214,7 +213,7 @@ if (opt.json) {
   const f2 = (v) => v.toFixed(2);
   const range = (s, f) => `${f(s.q1)} – ${f(s.q3)}`;
   out(`Results of ${new Date().toISOString().slice(0, 10)}${opt.quick ? ' (--quick)' : ''}, actq at ${sourceRevision()}.`);
-  out(machineLine);
+  out(mach.text);
   out(`Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join('; ')}.`);
   out();
   out(`### Training, MLP ${TRAIN.sizes.join('-')} (sigmoid, softmax cross-entropy), batch ${TRAIN.batch}, SGD lr ${TRAIN.lr}${opt.quick ? ' (--quick)' : ''}`);

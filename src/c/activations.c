@@ -177,9 +177,9 @@ static void __attribute__((noinline)) map_blocks(size_t n, const float* x, float
 /* Derivatives and cold forward kernels run one vector per iteration (each unrolled copy
  * inlines the element function again: binary size). The benchmarked forward kernels unroll
  * as far as it paid in V8 on x86 (bench/run.mjs, 64K and 1M elements): 8 vectors for the
- * shorter bodies (sigmoid, tanh, elu, hard_sigmoid: +10-30% at 1M), 4 for the longer ones
- * (silu, gelu, softplus, hard_swish, gelu's fast tier: 816 M/s at 1M against 732 M/s with 8,
- * paired), where 8 spills registers and loses up to 40%. */
+ * shorter bodies (sigmoid, elu, hard_sigmoid: +10-30% at 1M on Intel; tanh 6, see there), 4
+ * for the longer ones (silu, gelu, softplus, hard_swish, gelu's fast tier: 816 M/s at 1M
+ * against 732 M/s with 8, paired), where 8 spills registers and loses up to 40%. */
 #define KERNELS(name, f, d) MAP(name##_forward, f) MAP(name##_derivative, d)
 #define KERNELS_HOT(name, f, d, unroll) MAP_U(name##_forward, f, unroll) MAP(name##_derivative, d)
 
@@ -327,7 +327,7 @@ V_INLINE vf gelu_d(vf x, const actq_args* k) {
 KERNELS_HOT(gelu, gelu_f, gelu_d, 4)
 V_INLINE vf gelu_fast_f(vf x, const actq_args* k) { (void)k; return v_gelu_fast_rat33(x); }
 MAP_U(gelu_fast_forward, gelu_fast_f, 4)
-/* the balanced tier (vmath.h): 1.4-1.5x the precise kernel (bench/run.mjs, paired) */
+/* the balanced tier (vmath.h): 1.4-1.6x the precise kernel (bench/run.mjs, paired, both machines) */
 V_INLINE vf gelu_balanced_f(vf x, const actq_args* k) { (void)k; return v_gelu_balanced(x); }
 MAP_U(gelu_balanced_forward, gelu_balanced_f, 4)
 
