@@ -89,34 +89,42 @@ function io(op, x, q, out = OUT_INT8) {
   return { input, output };
 }
 
-function actqSystems(aq, variant) {
+/** actq's int8 qparams, the sigmoid table and a call per op on side aq. */
+function actqCalls(aq) {
   const qp = { scale: INT8.scale, zeroPoint: 0, bits: 8, signed: true, rounding: 'half_even' };
   const lut = aq.lut('sigmoid', null, qp, 'tflite-logistic');
-  const call = {
+  return {
     quantize: (x, y) => aq.quantize(x, qp, y),
     dequantize: (c, y) => aq.dequantize(c, qp, y),
     fake_quantize: (x, y) => aq.fakeQuantize(x, qp, y),
     lut_sigmoid: (c, y) => aq.applyLut(lut, c, y),
   };
-  const spec = { q: INT8, out: OUT_INT8 };
+}
+
+/** op on buffers in wasm memory (alloc(n) for floats, alloc(n, Int8Array) for codes); also bench/ab.mjs's */
+export function actqQuantRunner(aq, op, x, call = actqCalls(aq)) {
+  const { input, output } = io(op, x, INT8);
+  const src = aq.alloc(x.length, input.constructor), dst = aq.alloc(x.length, output.constructor);
+  src.view.set(input);
+  return { spec: ACTQ_SPEC, run: () => call[op](src, dst), read: () => dst.view.slice(), dispose: () => { src.free(); dst.free(); } };
+}
+
+const ACTQ_SPEC = { q: INT8, out: OUT_INT8 };
+
+function actqSystems(aq, variant) {
+  const call = actqCalls(aq);
   const list = [{
     id: `actq-${variant}-q`, label: `actq ${variant === 'simd' ? 'SIMD' : 'scalar'}, typed arrays (copying API)`,
     supports: () => true,
     prepare(op, x) {
       const { input, output } = io(op, x, INT8);
-      return { spec, run: () => call[op](input, output), read: () => output, dispose() {} };
+      return { spec: ACTQ_SPEC, run: () => call[op](input, output), read: () => output, dispose() {} };
     },
   }];
   if (variant === 'simd') {
-    // every op on buffers in wasm memory: alloc(n) for floats, alloc(n, Int8Array) for codes
     list.unshift({
       id: 'actq-q', label: 'actq SIMD, wasm buffers (zero-copy)', supports: () => true,
-      prepare(op, x) {
-        const { input, output } = io(op, x, INT8);
-        const src = aq.alloc(x.length, input.constructor), dst = aq.alloc(x.length, output.constructor);
-        src.view.set(input);
-        return { spec, run: () => call[op](src, dst), read: () => dst.view.slice(), dispose: () => { src.free(); dst.free(); } };
-      },
+      prepare: (op, x) => actqQuantRunner(aq, op, x, call),
     });
   }
   return list;
