@@ -541,7 +541,7 @@ V_INLINE vf hard_swish_knee_fast_f(vf x, const actq_args* k) {
   const vf xc = v_max(x, v_set(P(2)));
   return v_mul(xc, v_min(v_add(v_mul(xc, v_set(P(0))), v_set(P(1))), ONE));
 }
-MAP_U(hard_swish_knee_fast_lanes, hard_swish_knee_fast_f, 4)
+MAP_U(hard_swish_knee_fast_lanes, hard_swish_knee_fast_f, 8) /* 8: 1.11-1.12x 4 at 64K, 1.05-1.06x at 1M on Xeon model 207 (paired, both orders) */
 static void hard_swish_fast(size_t n, const float* x, float* y, const actq_args* a) {
   actq_args b = *a;
   const double c = a->p[1] / a->p[0];
