@@ -47,6 +47,15 @@ V_INLINE vf v_div(vf a, vf b) { return wasm_f32x4_div(a, b); }
 V_INLINE vf v_sqrt(vf a) { return wasm_f32x4_sqrt(a); }
 V_INLINE vf v_abs(vf a) { return wasm_f32x4_abs(a); }
 V_INLINE vf v_neg(vf a) { return wasm_f32x4_neg(a); }
+/* v unchanged, hidden from the optimizer behind an empty asm: a constant used as t + C and
+ * then (t + C) - C would otherwise be held twice, as C and as -C (LLVM adds the negation) */
+#if defined(__wasm_simd128__)
+V_INLINE vf v_opaque(vf v) { __asm__("" : "+r"(v)); return v; }
+#elif defined(__aarch64__)
+V_INLINE vf v_opaque(vf v) { __asm__("" : "+w"(v)); return v; }
+#else
+V_INLINE vf v_opaque(vf v) { __asm__("" : "+x"(v)); return v; }
+#endif
 #if defined(ACTQ_SIMDE) && defined(__aarch64__)
 /* Native aarch64: clang 14's AArch64 backend turns select(a < b, b, a) into fmax / fmin,
  * which differ from pmax / pmin for -0 and NaN (gelu(-0) came out +0): there every
@@ -136,6 +145,7 @@ V_INLINE vf v_neg(vf a) { return -a; }
 #define V_OPAQUE(v) __asm__("" : "+r"(v))
 V_INLINE vf v_min(vf a, vf b) { V_OPAQUE(b); return b < a ? b : a; }
 V_INLINE vf v_max(vf a, vf b) { V_OPAQUE(b); return a < b ? b : a; }
+V_INLINE vf v_opaque(vf v) { V_OPAQUE(v); return v; }
 V_INLINE vf v_nearest(vf a) { return __builtin_rintf(a); }
 V_INLINE vm v_lt(vf a, vf b) { return a < b ? ~0u : 0u; }
 V_INLINE vm v_le(vf a, vf b) { return a <= b ? ~0u : 0u; }

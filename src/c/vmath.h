@@ -192,9 +192,10 @@ V_INLINE vf v_exp_expm1_q(vf s, vf r) {
  * rounding of t: |t| ln2 2^-24 relative -- for the fast tier and for gelu's balanced tier
  * (whose t is bounded where the ULP metric applies), not for the precise kernels. */
 V_INLINE vf v_exp2_reduce(vf t, vf* s) {
-  const vf tm = v_add(t, v_set(EXP_MAGIC));
+  const vf magic = v_opaque(v_set(EXP_MAGIC)); /* one register for + magic and - magic */
+  const vf tm = v_add(t, magic);
   *s = v_from_bits(i_shl(v_bits(tm), 23));
-  return v_sub(t, v_sub(tm, v_set(EXP_MAGIC)));
+  return v_sub(t, v_sub(tm, magic));
 }
 
 /* The fast tier's exp, shared by its smooth kernels: z clamped to [-88, ...] (flushes to 0
