@@ -53,8 +53,10 @@ V_INLINE vf v_neg(vf a) { return wasm_f32x4_neg(a); }
 V_INLINE vf v_opaque(vf v) { __asm__("" : "+r"(v)); return v; }
 #elif defined(__aarch64__)
 V_INLINE vf v_opaque(vf v) { __asm__("" : "+w"(v)); return v; }
-#else
+#elif defined(__x86_64__) || defined(__i386__)
 V_INLINE vf v_opaque(vf v) { __asm__("" : "+x"(v)); return v; }
+#else
+V_INLINE vf v_opaque(vf v) { return v; } /* no barrier: the same values, one register more */
 #endif
 #if defined(ACTQ_SIMDE) && defined(__aarch64__)
 /* Native aarch64: clang 14's AArch64 backend turns select(a < b, b, a) into fmax / fmin,
