@@ -33,6 +33,24 @@ test('ab: a line of paired ratios B / A per op and size, for both orders; the bu
   assert.deepEqual(leftovers(), before);
 });
 
+test('ab: --processes repeats the measurement in fresh processes and reports the median of their medians', { skip: !hasGit && 'not a git checkout' }, () => {
+  const before = leftovers();
+  const r = ab('--ops', 'hard_tanh:fast', '--sizes', '2048', '--rounds', '2', '--processes', '3');
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines[1], /2 rounds per order, in 3 fresh processes/);
+  assert.equal(lines.length, 3);
+  const m = lines[2].match(/^hard_tanh:fast\s+n=2048\s+(\d+\.\d+) \(range (\d+\.\d+)-(\d+\.\d+)\); per process A,B\|B,A: (.*)$/);
+  assert.ok(m, lines[2]);
+  const pairs = m[4].split(' ').map((p) => p.split('|').map(Number));
+  assert.equal(pairs.length, 3);
+  const all = pairs.flat().sort((a, b) => a - b);
+  assert.equal(Number(m[2]), Number(all[0].toFixed(3)));
+  assert.equal(Number(m[3]), Number(all.at(-1).toFixed(3)));
+  assert.equal(Number(m[1]).toFixed(3), ((all[2] + all[3]) / 2).toFixed(3));
+  assert.deepEqual(leftovers(), before);
+});
+
 test('ab: refuses unknown ops, tiers and revisions with exit 2 and a reason', { skip: !hasGit && 'not a git checkout' }, () => {
   const cases = [
     [['--ops', 'nope'], /unknown activation 'nope'/],
@@ -40,6 +58,7 @@ test('ab: refuses unknown ops, tiers and revisions with exit 2 and a reason', { 
     [['--ops', 'sigmoid:turbo'], /a tier is :fast or :balanced/],
     [['--ops', 'quantize:fast'], /quantize has no tiers/],
     [['--ops', 'relu', '--sizes', '0'], /--sizes takes positive integers/],
+    [['--ops', 'relu', '--processes', '0'], /--processes a positive integer/],
     [['--ops', 'relu', '--base', 'no-such-revision'], /cannot build A \(no-such-revision\)/],
     [[], /usage: node bench\/ab.mjs/],
   ];
