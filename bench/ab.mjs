@@ -6,10 +6,10 @@
 //
 // Each side is a copy of src/js with its own SIMD wasm, built afresh from that side's src/c
 // with emscripten.mk (a git revision, or the work tree when --head is not given), in a
-// temporary folder: src/js/wasm is not touched. Both are loaded into this process and sampled
-// in rounds (bench/measure.mjs), once in the order A, B and once B, A, since the first of a
-// pair can be favoured; a line reports the median and IQR of the per-round ratios B / A for
-// each order. Separate processes differ by more than most changes (README, Benchmark), so
+// temporary folder (removed afterwards unless --keep): src/js/wasm is not touched. Both are
+// loaded into this process and sampled in rounds (bench/measure.mjs), once in the order A, B
+// and once B, A, since the first of a pair can be favoured; a line reports the median and
+// IQR of the per-round ratios B / A for each order. Separate processes differ by more than most changes (README, Benchmark), so
 // only a ratio within one process means anything -- and even that moves by a few percent
 // from process to process for unchanged code (relu at 64K: 1.00 in one, 1.06 in another),
 // and a whole process can come out far off (1.7 for a 1.05 change): --processes P repeats
@@ -42,7 +42,7 @@ const { values: opt } = parseArgs({
   },
 });
 if (!opt.ops) {
-  console.error('usage: node bench/ab.mjs --ops op[:tier],... [--base REV] [--head REV] [--sizes n,...] [--rounds R] [--processes P]');
+  console.error('usage: node bench/ab.mjs --ops op[:tier],... [--base REV] [--head REV] [--sizes n,...] [--rounds R] [--processes P] [--keep]');
   process.exit(2);
 }
 const QUANT = new Set(QUANT_OPS.map((o) => o.name));

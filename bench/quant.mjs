@@ -101,6 +101,9 @@ function actqCalls(aq) {
   };
 }
 
+/** the qparams every actq row uses (accuracy() reads them back) */
+const ACTQ_SPEC = { q: INT8, out: OUT_INT8 };
+
 /** op on buffers in wasm memory (alloc(n) for floats, alloc(n, Int8Array) for codes); also bench/ab.mjs's */
 export function actqQuantRunner(aq, op, x, call = actqCalls(aq)) {
   const { input, output } = io(op, x, INT8);
@@ -108,8 +111,6 @@ export function actqQuantRunner(aq, op, x, call = actqCalls(aq)) {
   src.view.set(input);
   return { spec: ACTQ_SPEC, run: () => call[op](src, dst), read: () => dst.view.slice(), dispose: () => { src.free(); dst.free(); } };
 }
-
-const ACTQ_SPEC = { q: INT8, out: OUT_INT8 };
 
 function actqSystems(aq, variant) {
   const call = actqCalls(aq);
