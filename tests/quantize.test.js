@@ -81,6 +81,27 @@ test('quantize / dequantize are bit-exact with onnxruntime-web QuantizeLinear / 
   }
 });
 
+test('dequantize: every code of every storage (8 and 16 bits, signed and not, any zero point) is fround((q - zp) * s)', () => {
+  for (const [bits, signed, zps] of [[8, true, [-128, -3, 0, 127]], [8, false, [0, 128, 255]], [16, true, [-32768, -1234, 0, 32767]],
+    [16, false, [0, 30000, 65535]], [4, true, [-8, 2]], [12, false, [0, 4095]]]) {
+    const [qmin, qmax] = aq.codeRange({ scale: 1, bits, signed });
+    const Codes = bits > 8 ? (signed ? Int16Array : Uint16Array) : (signed ? Int8Array : Uint8Array);
+    // every code, then a length that is not a multiple of the 16-code block
+    const q = Codes.from({ length: qmax - qmin + 1 + 13 }, (_, i) => qmin + (i % (qmax - qmin + 1)));
+    for (const zeroPoint of zps) {
+      for (const scale of [0.0123, 3.7e-4, 2 ** -9]) {
+        const qp = { scale, zeroPoint, bits, signed }, s = Math.fround(scale);
+        const want = Float32Array.from(q, (c) => (c - zeroPoint) * s);
+        for (const [name, lib] of [['simd', aq], ['scalar', scalar]]) {
+          const got = lib.dequantize(q, qp);
+          const i = got.findIndex((v, j) => !Object.is(v, want[j]));
+          assert.equal(i, -1, `${name} ${JSON.stringify(qp)}: code ${q[i]} gave ${got[i]}, want ${want[i]}`);
+        }
+      }
+    }
+  }
+});
+
 test('rounding modes, saturation, NaN and narrow range follow the stated conventions', () => {
   const ties = Float32Array.of(-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49999997, -0.49999997, 1.4999999);
   const expect = {

@@ -21,11 +21,6 @@ V_INLINE vf v_floor(vf a) { return wasm_f32x4_floor(a); }
  * eight x86 instructions, and LLVM scalarizes sitofp of <4 x i16> lane by lane. */
 #define CODE_MAGIC 0x1.8p23f
 #define CODE_MAGIC_BITS 0x4b400000
-/* float(v) - offset for int32 lanes v, offset an integer-valued float (the zero point) */
-V_INLINE vf float_from_codes(v128_t v, vf magic_plus_offset) {
-  return wasm_f32x4_sub(wasm_i32x4_add(v, wasm_i32x4_splat(CODE_MAGIC_BITS)), magic_plus_offset);
-}
-
 /* codes given as int32 lanes, in range */
 V_INLINE void store_code_bits(int kind, void* p, v128_t ia, v128_t ib, v128_t ic, v128_t id) {
   if (kind == CODE_S16 || kind == CODE_U16) {
@@ -38,23 +33,35 @@ V_INLINE void store_code_bits(int kind, void* p, v128_t ia, v128_t ib, v128_t ic
   }
 }
 
-/* Loads QBLOCK codes as floats minus zp (exact: |q - zp| < 2^17). */
+/* Loads QBLOCK codes as floats minus zp (exact: |q - zp| < 2^17). Each code becomes an
+ * unsigned 16-bit u = q + bias (the signed kinds flip their top bit: bias 128 or 32768),
+ * and interleaving u with 0x4b40 halves gives the bits of CODE_MAGIC + u, so one float
+ * subtraction of CODE_MAGIC + bias + zp (an integer below 2^24, exact) finishes the job:
+ * byte and halfword interleaves are single x86 unpacks, where widening each half by sign
+ * extension costs V8 two instructions for the high half. */
 V_INLINE void load_codes_minus(int kind, const void* p, vf zp, vf* a, vf* b, vf* c, vf* d) {
   v128_t lo, hi;
+  float bias = 0.0f;
   if (kind == CODE_S16 || kind == CODE_U16) {
     lo = wasm_v128_load(p);
     hi = wasm_v128_load((const int16_t*)p + 8);
+    if (kind == CODE_S16) {
+      const v128_t flip = wasm_i16x8_splat((int16_t)0x8000);
+      lo = wasm_v128_xor(lo, flip), hi = wasm_v128_xor(hi, flip), bias = 32768.0f;
+    }
   } else {
-    const v128_t v = wasm_v128_load(p);
-    lo = kind == CODE_U8 ? wasm_u16x8_extend_low_u8x16(v) : wasm_i16x8_extend_low_i8x16(v);
-    hi = kind == CODE_U8 ? wasm_u16x8_extend_high_u8x16(v) : wasm_i16x8_extend_high_i8x16(v);
+    v128_t v = wasm_v128_load(p);
+    if (kind == CODE_S8) v = wasm_v128_xor(v, wasm_i8x16_splat((int8_t)0x80)), bias = 128.0f;
+    const v128_t zero = wasm_i8x16_splat(0);
+    lo = wasm_i8x16_shuffle(v, zero, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    hi = wasm_i8x16_shuffle(v, zero, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
   }
-  const int u = kind == CODE_U16 || kind == CODE_U8; /* after widening u8 is non-negative i16 */
-  const vf off = wasm_f32x4_add(wasm_f32x4_splat(CODE_MAGIC), zp);
-  *a = float_from_codes(u ? wasm_u32x4_extend_low_u16x8(lo) : wasm_i32x4_extend_low_i16x8(lo), off);
-  *b = float_from_codes(u ? wasm_u32x4_extend_high_u16x8(lo) : wasm_i32x4_extend_high_i16x8(lo), off);
-  *c = float_from_codes(u ? wasm_u32x4_extend_low_u16x8(hi) : wasm_i32x4_extend_low_i16x8(hi), off);
-  *d = float_from_codes(u ? wasm_u32x4_extend_high_u16x8(hi) : wasm_i32x4_extend_high_i16x8(hi), off);
+  const v128_t m = wasm_i16x8_splat((int16_t)(CODE_MAGIC_BITS >> 16)); /* the low half of CODE_MAGIC's bits is 0 */
+  const vf off = wasm_f32x4_add(wasm_f32x4_splat(CODE_MAGIC + bias), zp);
+  *a = wasm_f32x4_sub(wasm_i16x8_shuffle(lo, m, 0, 8, 1, 9, 2, 10, 3, 11), off);
+  *b = wasm_f32x4_sub(wasm_i16x8_shuffle(lo, m, 4, 12, 5, 13, 6, 14, 7, 15), off);
+  *c = wasm_f32x4_sub(wasm_i16x8_shuffle(hi, m, 0, 8, 1, 9, 2, 10, 3, 11), off);
+  *d = wasm_f32x4_sub(wasm_i16x8_shuffle(hi, m, 4, 12, 5, 13, 6, 14, 7, 15), off);
 }
 
 #else
