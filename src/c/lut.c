@@ -11,37 +11,19 @@ static inline int32_t clamp32(int32_t v, int32_t lo, int32_t hi) { return v < lo
 static inline int32_t clamp64(int64_t v, int32_t lo, int32_t hi) { return v < lo ? lo : v > hi ? hi : (int32_t)v; }
 
 /* out[i] = table[(uint8_t)in[i]]: the 256-byte table is indexed by the raw code byte (the
- * JS side lays out signed tables accordingly). SIMD: i8x16.swizzle returns 0 for an index
- * >= 16, so OR-ing 16 lookups, one per 16-entry slice with the index shifted down by 16
- * each time, selects exactly one slice per byte. Two vectors per iteration share each
- * slice's table register: 1.15x one vector (bench/run.mjs lut_sigmoid, paired). */
-#if ACTQ_V128
-V_INLINE v128_t lut8_first(const v128_t* t, v128_t idx) { return wasm_i8x16_swizzle(t[0], idx); }
-V_INLINE v128_t lut8_step(const v128_t* t, int j, v128_t* idx, v128_t r) {
-  *idx = wasm_i8x16_sub(*idx, wasm_i8x16_splat(16));
-  return wasm_v128_or(r, wasm_i8x16_swizzle(t[j], *idx));
-}
-#endif
+ * JS side lays out signed tables accordingly). One load of the code, one of the table and
+ * one store per byte, eight bytes an iteration: the load and store ports do the work.
+ * This beats any wasm SIMD form: a 256-entry lookup is 16 i8x16.swizzle of 16-entry
+ * slices, each shifted index and OR included four x86 instructions (V8 adds a saturating
+ * add to every swizzle to zero the out-of-range lanes), 62 vector ALU instructions per 16
+ * bytes against three ports; it ran at half this loop's rate (bench/ab.mjs lut_sigmoid). */
 ACTQ_EXPORT void actq_apply_lut8(const uint8_t* table, const uint8_t* in, uint8_t* out, size_t n) {
-  size_t i = 0;
-#if ACTQ_V128
-  v128_t t[16];
-  for (int j = 0; j < 16; ++j) t[j] = wasm_v128_load(table + 16 * j);
-  for (; i + 32 <= n; i += 32) {
-    v128_t a = wasm_v128_load(in + i), b = wasm_v128_load(in + i + 16);
-    v128_t ra = lut8_first(t, a), rb = lut8_first(t, b);
-    for (int j = 1; j < 16; ++j) ra = lut8_step(t, j, &a, ra), rb = lut8_step(t, j, &b, rb);
-    wasm_v128_store(out + i, ra);
-    wasm_v128_store(out + i + 16, rb);
+  /* pointers stepped by 8 so that wasm addresses each byte as p + constant offset */
+  for (const uint8_t* end = in + (n & ~(size_t)7); in != end; in += 8, out += 8) {
+    out[0] = table[in[0]], out[1] = table[in[1]], out[2] = table[in[2]], out[3] = table[in[3]];
+    out[4] = table[in[4]], out[5] = table[in[5]], out[6] = table[in[6]], out[7] = table[in[7]];
   }
-  if (i + 16 <= n) {
-    v128_t a = wasm_v128_load(in + i), ra = lut8_first(t, a);
-    for (int j = 1; j < 16; ++j) ra = lut8_step(t, j, &a, ra);
-    wasm_v128_store(out + i, ra);
-    i += 16;
-  }
-#endif
-  for (; i < n; ++i) out[i] = table[in[i]];
+  for (size_t i = 0; i < (n & 7); ++i) out[i] = table[in[i]];
 }
 
 /* int16 path: 257 knots K[k] = output code at input code qmin + k * 2^shift, linear
