@@ -294,7 +294,7 @@ test('lut: every entry equals the float64-built reference (but for float32 near-
   assert.deepEqual(aq.outputQParams('pytorch-tanh', { signed: false }).zeroPoint, 128);
 });
 
-test('applyLut looks up every code (SIMD swizzle = scalar), at every length', () => {
+test('applyLut looks up every code (SIMD build = scalar build), at every length', () => {
   for (const inQp of [{ scale: 0.0625 }, { scale: 0.03, signed: false, zeroPoint: 128 }, { scale: 0.5, bits: 4 }]) {
     const lut = aq.lut('sigmoid', null, inQp, 'tflite-logistic');
     const [qmin, qmax] = aq.codeRange(inQp);

@@ -11,19 +11,24 @@ static inline int32_t clamp32(int32_t v, int32_t lo, int32_t hi) { return v < lo
 static inline int32_t clamp64(int64_t v, int32_t lo, int32_t hi) { return v < lo ? lo : v > hi ? hi : (int32_t)v; }
 
 /* out[i] = table[(uint8_t)in[i]]: the 256-byte table is indexed by the raw code byte (the
- * JS side lays out signed tables accordingly). One load of the code, one of the table and
- * one store per byte, eight bytes an iteration: the load and store ports do the work.
- * This beats any wasm SIMD form: a 256-entry lookup is 16 i8x16.swizzle of 16-entry
- * slices, each shifted index and OR included four x86 instructions (V8 adds a saturating
- * add to every swizzle to zero the out-of-range lanes), 62 vector ALU instructions per 16
- * bytes against three ports; it ran at half this loop's rate (bench/ab.mjs lut_sigmoid). */
+ * JS side lays out signed tables accordingly). One load of the code, one add, one load of
+ * the table and one store per byte, 16 bytes an iteration (1.05x 8; pointers stepped so
+ * that wasm addresses each byte as pointer + constant offset): the load and store ports do
+ * the work. The wasm SIMD form -- 16 i8x16.swizzle of 16-entry slices, the index shifted
+ * down by 16 for each and the results ORed -- costs 62 vector instructions per 16 bytes
+ * (V8 adds a saturating add to every swizzle to zero the out-of-range lanes), bound by
+ * three vector ports. Paired on the model 207 Intel (bench/ab.mjs lut_sigmoid): this
+ * loop 1.27-1.43x the swizzles; 16 swizzled bytes beside 16-112 of these in one loop
+ * 0.83-0.92x of this alone; 64-bit loads and stores with shifts 0.65x; the table copied
+ * to a fixed address (one add less) 0.9-0.99x. */
 ACTQ_EXPORT void actq_apply_lut8(const uint8_t* table, const uint8_t* in, uint8_t* out, size_t n) {
-  /* pointers stepped by 8 so that wasm addresses each byte as p + constant offset */
-  for (const uint8_t* end = in + (n & ~(size_t)7); in != end; in += 8, out += 8) {
+  for (const uint8_t* end = in + (n & ~(size_t)15); in != end; in += 16, out += 16) {
     out[0] = table[in[0]], out[1] = table[in[1]], out[2] = table[in[2]], out[3] = table[in[3]];
     out[4] = table[in[4]], out[5] = table[in[5]], out[6] = table[in[6]], out[7] = table[in[7]];
+    out[8] = table[in[8]], out[9] = table[in[9]], out[10] = table[in[10]], out[11] = table[in[11]];
+    out[12] = table[in[12]], out[13] = table[in[13]], out[14] = table[in[14]], out[15] = table[in[15]];
   }
-  for (size_t i = 0; i < (n & 7); ++i) out[i] = table[in[i]];
+  for (size_t i = 0; i < (n & 15); ++i) out[i] = table[in[i]];
 }
 
 /* int16 path: 257 knots K[k] = output code at input code qmin + k * 2^shift, linear
