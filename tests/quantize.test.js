@@ -81,6 +81,27 @@ test('quantize / dequantize are bit-exact with onnxruntime-web QuantizeLinear / 
   }
 });
 
+test('quantize far outside the code range and at the extremes: saturation in every storage, mode and range, SIMD and scalar', () => {
+  // whole 16-element blocks of extremes, without NaN (the saturating path) and with one (the exact path)
+  const extremes = [3.4e38, -3.4e38, Infinity, -Infinity, 1e10, -1e10, 2 ** 22, -(2 ** 22), 2 ** 23, -(2 ** 23),
+    1.5 * 2 ** 23, -1.5 * 2 ** 23, 2 ** 24, -(2 ** 24), 7e5, -7e5];
+  const x = Float32Array.from([...extremes, ...extremes.map((v) => v * 1e-6), ...extremes.map((v) => v * 1e-30), NaN, ...extremes.slice(1), 0.3, -0.7, 5]);
+  for (const rounding of ['half_even', 'half_away', 'half_up']) {
+    for (const [bits, signed, narrowRange, zeroPoint] of [[8, true, false, 0], [8, true, true, -5], [8, false, false, 128], [4, true, false, 1],
+      [16, true, false, -300], [16, false, false, 65535], [12, true, true, 7], [2, false, false, 0]]) {
+      for (const scale of [1, 0.013, 3e-20, 7e15]) {
+        const qp = { scale, zeroPoint, bits, signed, narrowRange, rounding };
+        const want = Array.from(x, (v) => specQuantize(v, qp));
+        for (const [name, lib] of [['simd', aq], ['scalar', scalar]]) {
+          const got = Array.from(lib.quantize(x, qp));
+          const i = got.findIndex((v, j) => v !== want[j]);
+          assert.equal(i, -1, `${name} ${JSON.stringify(qp)}: x = ${x[i]} gave ${got[i]}, want ${want[i]}`);
+        }
+      }
+    }
+  }
+});
+
 test('dequantize: every code of every storage (8 and 16 bits, signed and not, any zero point) is fround((q - zp) * s)', () => {
   for (const [bits, signed, zps] of [[8, true, [-128, -3, 0, 127]], [8, false, [0, 128, 255]], [16, true, [-32768, -1234, 0, 32767]],
     [16, false, [0, 30000, 65535]], [4, true, [-8, 2]], [12, false, [0, 4095]]]) {
