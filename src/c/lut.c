@@ -18,9 +18,9 @@ static inline int32_t clamp64(int64_t v, int32_t lo, int32_t hi) { return v < lo
  * down by 16 for each and the results ORed -- costs 62 vector instructions per 16 bytes
  * (V8 adds a saturating add to every swizzle to zero the out-of-range lanes), bound by
  * three vector ports. Paired on the model 207 Intel (bench/ab.mjs lut_sigmoid): this
- * loop 1.27-1.43x the swizzles; 16 swizzled bytes beside 16-112 of these in one loop
- * 0.83-0.92x of this alone; 64-bit loads and stores with shifts 0.65x; the table copied
- * to a fixed address (one add less) 0.9-0.99x. */
+ * loop 1.64x / 1.60x the swizzles at 64K / 1M (four processes); 16 swizzled bytes beside
+ * 16-112 of these in one loop 0.83-0.92x of this alone; 64-bit loads and stores with
+ * shifts 0.65x; the table copied to a fixed address (one add less) 0.9-0.99x. */
 ACTQ_EXPORT void actq_apply_lut8(const uint8_t* table, const uint8_t* in, uint8_t* out, size_t n) {
   for (const uint8_t* end = in + (n & ~(size_t)15); in != end; in += 16, out += 16) {
     out[0] = table[in[0]], out[1] = table[in[1]], out[2] = table[in[2]], out[3] = table[in[3]];

@@ -15,7 +15,7 @@ enum { ROUND_HALF_EVEN = 0, ROUND_HALF_AWAY = 1, ROUND_HALF_UP = 2 };
 
 /* One channel's parameters, as floats (codes are exact integers in float, |q| <= 65535):
  * lo, hi = qmin - zp, qmax - zp, the range of the rounded quotient; zp_bits = the bits of
- * CODE_MAGIC minus zp (below). */
+ * CODE_MAGIC minus zp (below); code_min, code_max = qmin, qmax for the integer clamp. */
 typedef struct { vf scale, zp, qmin, qmax, lo, hi; vi zp_bits; int32_t code_min, code_max; } qrun;
 
 V_INLINE vf q_round(vf y, int mode) {
@@ -77,7 +77,7 @@ __attribute__((noinline)) static void quantize_block(size_t m, const float* x, v
   int16_t codes[QBLOCK];
   memcpy(t, x, m * sizeof(float));
   vi c[4];
-  for (int j = 0; j < 4; j++) {
+  for (int j = 0; j < 4; j++) { /* a constant mode per call of q_code_bits: 0.5 KB less than mode as a variable */
     const vf v = v_load(t + j * VLEN);
     c[j] = mode == ROUND_HALF_EVEN ? q_code_bits(v, r, ROUND_HALF_EVEN)
          : mode == ROUND_HALF_AWAY ? q_code_bits(v, r, ROUND_HALF_AWAY) : q_code_bits(v, r, ROUND_HALF_UP);
@@ -103,7 +103,7 @@ V_INLINE void quantize_run(size_t n, const float* x, void* q, const qrun* r_, in
   const size_t bytes = code_bytes(kind);
   /* a copy that does not escape: quantize_block gets r_, so the loop keeps these in registers */
   const qrun rk = *r_, *r = &rk;
-  const __typeof__(code_splat(kind, 0)) lo = code_splat(kind, r->code_min), hi = code_splat(kind, r->code_max);
+  const code_vec lo = code_splat(kind, r->code_min), hi = code_splat(kind, r->code_max);
   size_t i = 0;
   for (; i + QBLOCK <= n; i += QBLOCK) {
     const float* p = x + i;

@@ -36,7 +36,8 @@ V_INLINE void store_code_bits(int kind, void* p, v128_t ia, v128_t ib, v128_t ic
 /* codes given as int32 lanes of any value: the signed packs saturate them to the storage
  * type, then a min and a max per stored vector clamp to [lo, hi], the code range splatted in
  * the storage's lanes (code_splat) */
-V_INLINE v128_t code_splat(int kind, int32_t c) { return kind >= CODE_S16 ? wasm_i16x8_splat((int16_t)c) : wasm_i8x16_splat((int8_t)c); }
+typedef v128_t code_vec; /* a code in every lane of the storage type */
+V_INLINE code_vec code_splat(int kind, int32_t c) { return kind >= CODE_S16 ? wasm_i16x8_splat((int16_t)c) : wasm_i8x16_splat((int8_t)c); }
 V_INLINE v128_t clamp_codes(int kind, v128_t v, v128_t lo, v128_t hi) {
   switch (kind) {
     case CODE_S8: return wasm_i8x16_min(wasm_i8x16_max(v, lo), hi);
@@ -45,7 +46,7 @@ V_INLINE v128_t clamp_codes(int kind, v128_t v, v128_t lo, v128_t hi) {
     default: return wasm_u16x8_min(wasm_u16x8_max(v, lo), hi);
   }
 }
-V_INLINE void store_codes_clamped(int kind, void* p, v128_t ia, v128_t ib, v128_t ic, v128_t id, v128_t lo, v128_t hi) {
+V_INLINE void store_codes_clamped(int kind, void* p, v128_t ia, v128_t ib, v128_t ic, v128_t id, code_vec lo, code_vec hi) {
   if (kind == CODE_S16 || kind == CODE_U16) {
     const int u = kind == CODE_U16;
     wasm_v128_store(p, clamp_codes(kind, u ? wasm_u16x8_narrow_i32x4(ia, ib) : wasm_i16x8_narrow_i32x4(ia, ib), lo, hi));
@@ -106,9 +107,10 @@ V_INLINE void store_code(int kind, void* p, int i, vi v) {
 V_INLINE void store_code_bits(int kind, void* p, vi a, vi b, vi c, vi d) {
   store_code(kind, p, 0, a); store_code(kind, p, 1, b); store_code(kind, p, 2, c); store_code(kind, p, 3, d);
 }
-V_INLINE int32_t code_splat(int kind, int32_t c) { (void)kind; return c; }
+typedef int32_t code_vec;
+V_INLINE code_vec code_splat(int kind, int32_t c) { (void)kind; return c; }
 /* vi is unsigned here: the lanes compare as int32 */
-V_INLINE void store_codes_clamped(int kind, void* p, vi a, vi b, vi c, vi d, int32_t lo, int32_t hi) {
+V_INLINE void store_codes_clamped(int kind, void* p, vi a, vi b, vi c, vi d, code_vec lo, code_vec hi) {
   const int32_t v[4] = { (int32_t)a, (int32_t)b, (int32_t)c, (int32_t)d };
   for (int i = 0; i < 4; i++) store_code(kind, p, i, (vi)(v[i] < lo ? lo : v[i] > hi ? hi : v[i]));
 }
