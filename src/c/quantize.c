@@ -82,7 +82,7 @@ __attribute__((noinline)) static void quantize_block(size_t m, const float* x, v
     c[j] = mode == ROUND_HALF_EVEN ? q_code_bits(v, r, ROUND_HALF_EVEN)
          : mode == ROUND_HALF_AWAY ? q_code_bits(v, r, ROUND_HALF_AWAY) : q_code_bits(v, r, ROUND_HALF_UP);
   }
-  store_code_bits(kind, codes, c[0], c[1], c[2], c[3]);
+  store_codes_clamped(kind, codes, c[0], c[1], c[2], c[3], code_splat(kind, r->code_min), code_splat(kind, r->code_max));
   memcpy(q, codes, m * code_bytes(kind));
 }
 

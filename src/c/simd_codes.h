@@ -1,6 +1,7 @@
 /* Integer codes <-> float lanes, for the quantization kernels: a block is 4 vectors
- * (16 codes with SIMD, 4 without). Codes arrive as exact integers in float lanes, already
- * clamped to their range, so every conversion below is exact and both builds agree. */
+ * (16 codes with SIMD, 4 without). Codes to store arrive as int32 lanes, clamped here to
+ * their range; codes loaded leave as exact integers in float lanes: every conversion below
+ * is exact, and both builds agree. */
 #ifndef ACTQ_SIMD_CODES_H
 #define ACTQ_SIMD_CODES_H
 
@@ -21,18 +22,6 @@ V_INLINE vf v_floor(vf a) { return wasm_f32x4_floor(a); }
  * eight x86 instructions, and LLVM scalarizes sitofp of <4 x i16> lane by lane. */
 #define CODE_MAGIC 0x1.8p23f
 #define CODE_MAGIC_BITS 0x4b400000
-/* codes given as int32 lanes, in range */
-V_INLINE void store_code_bits(int kind, void* p, v128_t ia, v128_t ib, v128_t ic, v128_t id) {
-  if (kind == CODE_S16 || kind == CODE_U16) {
-    const int u = kind == CODE_U16;
-    wasm_v128_store(p, u ? wasm_u16x8_narrow_i32x4(ia, ib) : wasm_i16x8_narrow_i32x4(ia, ib));
-    wasm_v128_store((int16_t*)p + 8, u ? wasm_u16x8_narrow_i32x4(ic, id) : wasm_i16x8_narrow_i32x4(ic, id));
-  } else {
-    const v128_t lo = wasm_i16x8_narrow_i32x4(ia, ib), hi = wasm_i16x8_narrow_i32x4(ic, id);
-    wasm_v128_store(p, kind == CODE_U8 ? wasm_u8x16_narrow_i16x8(lo, hi) : wasm_i8x16_narrow_i16x8(lo, hi));
-  }
-}
-
 /* codes given as int32 lanes of any value: the signed packs saturate them to the storage
  * type, then a min and a max per stored vector clamp to [lo, hi], the code range splatted in
  * the storage's lanes (code_splat) */
@@ -103,9 +92,6 @@ V_INLINE void store_code(int kind, void* p, int i, vi v) {
     case CODE_S16: ((int16_t*)p)[i] = (int16_t)c; break;
     default: ((uint16_t*)p)[i] = (uint16_t)c; break;
   }
-}
-V_INLINE void store_code_bits(int kind, void* p, vi a, vi b, vi c, vi d) {
-  store_code(kind, p, 0, a); store_code(kind, p, 1, b); store_code(kind, p, 2, c); store_code(kind, p, 3, d);
 }
 typedef int32_t code_vec;
 V_INLINE code_vec code_splat(int kind, int32_t c) { (void)kind; return c; }
