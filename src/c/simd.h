@@ -214,6 +214,7 @@ V_INLINE vf v_or(vf a, vf b) { return wasm_v128_or(a, b); }
 V_INLINE vf v_and_mask(vm m, vf a) { V_HIDE_MASK(m); return wasm_v128_and(a, m); }      /* m ? a : +0 */
 V_INLINE vf v_andnot_mask(vm m, vf a) { V_HIDE_MASK(m); return wasm_v128_andnot(a, m); } /* m ? +0 : a */
 V_INLINE vi i_shr_s(vi a, int n) { return wasm_i32x4_shr(a, n); }
+V_INLINE vi i_min_s(vi a, vi b) { return wasm_i32x4_min(a, b); }
 #else
 V_INLINE vf v_or_sign(vf a) { return -__builtin_fabsf(a); }
 V_INLINE vf v_sign_of(vf a) { return __builtin_copysignf(0.0f, a); }
@@ -222,6 +223,13 @@ V_INLINE vf v_or(vf a, vf b) { return v_from_bits(v_bits(a) | v_bits(b)); }
 V_INLINE vf v_and_mask(vm m, vf a) { return v_from_bits(v_bits(a) & m); }
 V_INLINE vf v_andnot_mask(vm m, vf a) { return v_from_bits(v_bits(a) & ~m); }
 V_INLINE vi i_shr_s(vi a, int n) { return (vi)((int32_t)a >> n); }
+V_INLINE vi i_min_s(vi a, vi b) { return (int32_t)a < (int32_t)b ? a : b; }
 #endif
+/* For a negative constant c: a where c <= a <= -0, else c (a >= +0, a < c and every NaN),
+ * in one signed-integer minimum of the bits (pminsd), as negative floats' bits order by
+ * magnitude and the positive ones' sort above them. It replaces min(a, 0) and a clamp
+ * below where a >= 0 may become any argument <= 0 (elu: max(x, expm1(z)) is x for every
+ * z <= 0 when x >= 0, and keeps a NaN x). */
+V_INLINE vf v_neg_clamp(vf a, float c) { return v_from_bits(i_min_s(v_bits(a), v_bits(v_set(c)))); }
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Minimax fits (linear Remez exchange, mpmath) for the forward kernels of vmath.h.
 
-Re-run to regenerate the hex-float constants EXP_P5, EXP2_F3, EXP2_F4, EXP2_P5, LOG1P_F5, EXPM1_Q6,
+Re-run to regenerate the hex-float constants EXP_P5, EXP2_F3, EXP2_HALF, EXP2_P5, LOG1P_F5, EXPM1_Q6,
 GELU_P / GELU_Q, GELU_BAL_P / GELU_BAL_Q, GELU_FAST_P / GELU_FAST_Q, TANH_FAST_P / _Q and
 SIGMOID_FAST_P / _Q; prints each fit's max error with its coefficients rounded to float32 (one at a time, lowest order first, refitting the others;
 the rational ones rounded once), not counting the rounding of the float32
@@ -108,11 +108,24 @@ err = max(abs(ev(Pn, -a) / ev(Qn, -a) / H(a) - 1) for a in linspace(0, 5.5, 3001
 show('GELU_P (in -a), rel', err, Pn)
 show('GELU_Q (in -a, monic: the leading 1 is implicit)', err, Qn[:-1])
 
-# EXP2_F3, EXP2_F4, EXP2_P5: 2^f = 1 + f P(f), P degree 2, 3, 4, |f| <= 1/2, relative (the
+# EXP2_HALF: 2^f = Q(f)^2, Q degree 3 for 2^(f/2) on |f| <= 1/2 (the fast tier's more accurate
+# exp), fitted for the absolute error of exp(z) = 2^n 2^f with z <= 0 (its every caller): n can
+# be 0 where f <= 0, n <= -1 where f > 0, and Q^2 - 2^f ~ 2 2^(f/2) (Q - 2^(f/2)). Rounded once:
+# rounding one coefficient at a time and refitting the rest (rounded) left 1.8e-5 here.
+w_half = lambda f: 2 * 2 ** (f / 2) * (1 if f <= 0 else mpf(1) / 2)
+basis = [(lambda j: lambda r: r ** j)(j) for j in range(4)]
+c, _ = remez(lambda f: 2 ** (f / 2), basis, w_half, -mpf(1) / 2, mpf(1) / 2, iters=20, grid=2000)
+c = [mpf(f32(v)) for v in c]
+g = linspace(-0.5, 0.5, 8001)
+print(f'/* EXP2_HALF: rel err {float(max(abs(ev(c, f) ** 2 / 2 ** f - 1) for f in g)):.3g} */')
+show('EXP2_HALF, 2^f = Q(f)^2, abs error of exp(z), z <= 0',
+     max(abs(ev(c, f) ** 2 - 2 ** f) * (1 if f <= 0 else mpf(1) / 2) for f in g), c)
+
+# EXP2_F3, EXP2_P5: 2^f = 1 + f P(f), P degree 2, 4, |f| <= 1/2, relative (the
 # fast tier's exp; gelu's balanced tier)
 P_exp2 = lambda f: (2 ** f - 1) / f if f != 0 else log(2)
 w_exp2 = lambda f: abs(f) / 2 ** f if f != 0 else mpf(10) ** -30
-for name, terms in [('EXP2_F3', 3), ('EXP2_F4', 4), ('EXP2_P5', 5)]:
+for name, terms in [('EXP2_F3', 3), ('EXP2_P5', 5)]:
     basis = [(lambda j: lambda r: r ** j)(j) for j in range(terms)]
     c = rounded(P_exp2, basis, w_exp2, -mpf(1) / 2, mpf(1) / 2)
     err = max(abs(1 + f * ev(c, f) - 2 ** f) / 2 ** f for f in linspace(-0.5, 0.5, 4001))
