@@ -124,14 +124,17 @@ test('special values: NaN propagates, +-inf give the limits, odd functions keep 
 // The unrolled kernels test for NaN once per block of up to 32 elements (the block's sum) and
 // then apply the guard to that block alone: NaNs (quiet, signalling, negative, with payloads)
 // scattered through a long array, and +inf and -inf in one block (a NaN sum without a NaN),
-// must give the bits of each element computed alone, in place and x -> y, in every tier.
+// must give the bits of each element computed alone, in place and x -> y (typed arrays and
+// two buffers), in every tier. 2600 elements: two-stage kernels (MAP_SPLIT) run in blocks of
+// 1024, and x -> y between buffers takes their other path (the first stage stored in y).
 test('NaN anywhere in a long array keeps its payload; every other element as computed alone (every tier, in place and x -> y)', () => {
-  const next = rng(31), n = 1000;
+  const next = rng(31), n = 2600;
   const x = new Float32Array(n), u = new Uint32Array(x.buffer);
   for (let i = 0; i < n; i++) x[i] = (next() - 0.5) * 24;
   const payloads = [0x7fc00000, 0xffc00001, 0x7fa00002, 0xff812345, 0x7fffffff];
   for (let k = 0; k < 40; k++) u[Math.floor(next() * n)] = payloads[k % payloads.length];
   x[500] = Infinity; x[504] = -Infinity; x[509] = Infinity; x[513] = -Infinity; // the same lane of a block
+  x[1500] = Infinity; x[1504] = -Infinity; // and in a full block of the two-stage kernels
   const bits = (a) => [...new Uint32Array(a.buffer, a.byteOffset, a.length)];
   for (const entry of aq.activations) {
     for (const tier of ['precise', 'fast', 'balanced']) {
@@ -142,9 +145,13 @@ test('NaN anywhere in a long array keeps its payload; every other element as com
         assert.deepEqual(bits(build.forward(entry.name, x, null, null, { tier })), bits(alone), `${what}, x -> y`);
         const buf = build.alloc(n);
         buf.view.set(x);
+        const out = build.alloc(n);
+        build.forward(entry.name, buf, null, out, { tier });
+        assert.deepEqual(bits(out.view), bits(alone), `${what}, buffer x -> buffer y`);
         build.forward(entry.name, buf, null, buf, { tier });
         assert.deepEqual(bits(buf.view), bits(alone), `${what}, in place`);
         buf.free();
+        out.free();
       }
     }
   }

@@ -125,13 +125,18 @@ static void __attribute__((noinline)) map_blocks(size_t n, const float* x, float
  * registers; an 8-unrolled loop over a long body spills a third of its instructions, and
  * each stage alone holds fewer constants and temporaries (sigmoid: the exp, then the
  * division and select: 1.02-1.10x one loop, paired A/B in both orders). The last, partial block
- * runs through the same loops on a zero-padded copy, rounded up to whole vectors. */
+ * runs through the same loops on a zero-padded copy, rounded up to whole vectors. When y is
+ * another array (never a partial overlap, actq.h) the first stage writes into y itself: its
+ * stores then take y's cache misses (write-allocate, from L3 at 1M elements) among the exp's
+ * arithmetic rather than in the short second loop (sigmoid x -> y 1.13x at 1M, 0.99x at 64K,
+ * paired A/B in both orders, model 167 VM). */
 #define SPLIT_BLOCK 1024
 #define MAP_SPLIT(kernel, first, second, unroll)                                      \
   static void kernel##_block(const float* x, float* y, size_t m, const actq_args* k) {  \
     enum { B = (unroll) * VLEN };                                                     \
     _Static_assert(SPLIT_BLOCK % B == 0, "the blocks run in whole iterations");       \
-    float e[SPLIT_BLOCK] __attribute__((aligned(16)));                               \
+    float buf[SPLIT_BLOCK] __attribute__((aligned(16)));                             \
+    float* const e = y == x ? buf : y;                                                \
     vf s = ZERO;                                                                      \
     for (size_t j = 0; j < m; j += B) {                                               \
       vf v[unroll];                                                                   \
